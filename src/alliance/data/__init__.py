@@ -1,0 +1,279 @@
+"""The alliance's embedded data: NATO spending (three editions), the allies, US forces, SIPRI comparators,
+summit texts and NATO common-funding facts.
+
+Every table lives in ``alliance/data/tables`` with a ``.meta.yaml`` file beside it (producer, title, edition,
+citation, licence, sha256, caveats). Tables load lazily through :mod:`importlib.resources` and come back as
+typed DataFrames; each call returns a fresh copy, so callers may modify it.
+
+Editions of NATO's spending tables revise history and change definitions, so they never mix silently: every
+function that reads spending takes ``edition=`` and the returned frame carries it in an ``edition`` column and
+in ``frame.attrs["edition"]``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import math
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from alliance.errors import BadInput, one_of
+
+__all__ = [
+    "AGGREGATES",
+    "EDITIONS",
+    "LATEST_EDITION",
+    "check_table",
+    "list_tables",
+    "load_allies",
+    "load_common_funding",
+    "load_comparators",
+    "load_sipri",
+    "load_spending",
+    "load_summit_texts",
+    "load_table",
+    "load_us_forces",
+    "metadata",
+    "resolve_edition",
+    "table_bytes",
+    "valid_years",
+]
+
+#: NATO editions of "Defence Expenditure of NATO Countries" shipped with the package.
+EDITIONS: dict[int, str] = {
+    2024: "NATO 2024 (published 17 Jun 2024)",
+    2025: "NATO 2025 (published 28 Aug 2025)",
+    2026: "NATO 2026 edition (core defence expenditure, 2014-2026)",
+}
+EDITION_NOTES: dict[int, str] = {
+    2024: "17 Jun 2024; % of GDP at 2015 prices; 2014 and 2024 (estimate) only",
+    2025: "28 Aug 2025; 2025 estimates of % of GDP (Germany: 2024 only)",
+    2026: "core defence expenditure (Hague definition), 2014-2026; 2025-2026 estimates; USD current and 2021 prices",
+}
+LATEST_EDITION = 2026
+#: NATO's own aggregate rows (iso3 codes used in the tables).
+AGGREGATES = {"NATO_EUR_CAN": "NATO Europe and Canada", "NATO_TOTAL": "NATO Total"}
+
+MOSCOW = (55.76, 37.62)
+
+_TABLES = resources.files("alliance.data") / "tables"
+
+
+def list_tables() -> list[str]:
+    """File names of the embedded tables (each has a ``.meta.yaml`` beside it)."""
+    return sorted(p.name for p in _TABLES.iterdir() if p.name.endswith((".csv", ".tsv")) and not p.name.startswith("."))
+
+
+def table_bytes(name: str) -> bytes:
+    """Raw bytes of an embedded table."""
+    if name not in list_tables():
+        raise one_of("table", name, list_tables())
+    return (_TABLES / name).read_bytes()
+
+
+@functools.cache
+def metadata(name: str) -> dict[str, Any]:
+    """The metadata record of an embedded table (producer, edition, licence, sha256, caveats...)."""
+    if name not in list_tables():
+        raise one_of("table", name, list_tables())
+    stem = name.rsplit(".", 1)[0]
+    meta: dict[str, Any] = yaml.safe_load((_TABLES / f"{stem}.meta.yaml").read_text(encoding="utf-8"))
+    return meta
+
+
+def check_table(name: str) -> bool:
+    """True if the table's bytes match the sha256 recorded in its metadata."""
+    return hashlib.sha256(table_bytes(name)).hexdigest() == metadata(name)["sha256"]
+
+
+@functools.cache
+def _read(name: str) -> pd.DataFrame:
+    sep = "\t" if name.endswith(".tsv") else ","
+    with (_TABLES / name).open("rb") as fh:
+        return pd.read_csv(fh, sep=sep)
+
+
+def load_table(name: str) -> pd.DataFrame:
+    """Any embedded table as stored, with its metadata in ``frame.attrs["meta"]``."""
+    if name not in list_tables():
+        raise one_of("table", name, list_tables())
+    df = _read(name).copy()
+    df.attrs["meta"] = metadata(name)
+    return df
+
+
+def resolve_edition(edition: int | str | None) -> int:
+    """Validate an edition given as 2026, "2026" or None (the latest)."""
+    if edition is None or edition == "latest":
+        return LATEST_EDITION
+    try:
+        value = int(str(edition).strip())
+    except ValueError:
+        raise one_of("edition", edition, list(EDITIONS)) from None
+    if value not in EDITIONS:
+        raise one_of("edition", edition, list(EDITIONS))
+    return value
+
+
+_SPENDING_COLUMNS = [
+    "iso3",
+    "country",
+    "year",
+    "edition",
+    "pct_gdp",
+    "usd_current_million",
+    "usd_constant_million",
+    "constant_price_base",
+    "real_gdp_usd_constant2021_million",
+    "gdp_per_capita_thousand_usd_constant2021",
+    "equipment_share_pct",
+    "military_personnel_thousands",
+    "is_estimate",
+    "source",
+]
+
+
+@functools.cache
+def _spending_all() -> pd.DataFrame:
+    long = _read("nato_spending_editions.csv").copy()
+    code = {label: ed for ed, label in EDITIONS.items()}
+    long["edition"] = long["edition"].map(code)
+    if long["edition"].isna().any():  # pragma: no cover - guarded by the hash test
+        raise ValueError("nato_spending_editions.csv holds an edition label the package does not know")
+    full = _read("nato_spending_2026_full.csv")
+    extra = [
+        "real_gdp_usd_constant2021_million",
+        "gdp_per_capita_thousand_usd_constant2021",
+        "equipment_share_pct",
+        "military_personnel_thousands",
+    ]
+    full26 = full[["iso3", "year", *extra]].assign(edition=2026)
+    df = long.merge(full26, on=["iso3", "year", "edition"], how="left")
+    df["edition"] = df["edition"].astype("int64")
+    df["year"] = df["year"].astype("int64")
+    df["is_estimate"] = df["is_estimate"].astype(bool)
+    for col in ["country", "iso3", "source"]:
+        df[col] = df[col].astype("string")
+    return df[_SPENDING_COLUMNS].sort_values(["edition", "iso3", "year"]).reset_index(drop=True)
+
+
+def load_spending(
+    edition: int | str | None = LATEST_EDITION, *, aggregates: bool = False, all_editions: bool = False
+) -> pd.DataFrame:
+    """NATO defence expenditure, one row per ally, year and edition.
+
+    Args:
+        edition: 2024, 2025 or 2026 (default, the latest: core defence expenditure under the Hague
+            definition). Ignored when ``all_editions`` is true.
+        aggregates: keep NATO's own aggregate rows (``NATO_EUR_CAN``, ``NATO_TOTAL``).
+        all_editions: return every edition in one long table (the ``edition`` column tells them apart).
+
+    Returns:
+        Columns ``iso3, country, year, edition, pct_gdp, usd_current_million, usd_constant_million,
+        constant_price_base, real_gdp_usd_constant2021_million, gdp_per_capita_thousand_usd_constant2021,
+        equipment_share_pct, military_personnel_thousands, is_estimate, source``; columns an edition does not
+        publish are NaN. ``attrs["edition"]`` names the edition used.
+    """
+    df = _spending_all()
+    if all_editions:
+        out = df.copy()
+        out.attrs["edition"] = "all"
+    else:
+        ed = resolve_edition(edition)
+        out = df[df["edition"] == ed].reset_index(drop=True)
+        out.attrs["edition"] = ed
+    if not aggregates:
+        out = out[~out["iso3"].isin(list(AGGREGATES))].reset_index(drop=True)
+    out.attrs["edition_note"] = EDITION_NOTES.get(out.attrs["edition"], "all editions")
+    return out
+
+
+def valid_years(edition: int | str | None = LATEST_EDITION) -> list[int]:
+    """Years an edition publishes."""
+    return sorted(int(y) for y in load_spending(edition)["year"].unique())
+
+
+def _haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: float, lon2: float) -> np.ndarray:
+    r = 6371.0
+    p1, p2 = np.radians(lat1), math.radians(lat2)
+    dphi = p2 - p1
+    dl = math.radians(lon2) - np.radians(lon1)
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * math.cos(p2) * np.sin(dl / 2) ** 2
+    return np.asarray(2 * r * np.arcsin(np.sqrt(a)))
+
+
+def load_allies() -> pd.DataFrame:
+    """The 32 allies: ``iso3, name, accession_year, region, flank, border_russia_belarus, has_armed_forces,
+    capital, capital_lat, capital_lon, distance_to_moscow_km, in_spending_tables``.
+
+    ``has_armed_forces`` is false for Iceland, which is absent from NATO's expenditure tables.
+    """
+    df = load_table("allies.csv")
+    df["border_russia_belarus"] = df["border_russia_belarus"].astype(bool)
+    df["has_armed_forces"] = df["has_armed_forces"].astype(bool)
+    df["distance_to_moscow_km"] = _haversine_km(
+        df["capital_lat"].to_numpy(), df["capital_lon"].to_numpy(), *MOSCOW
+    ).round(0)
+    df["in_spending_tables"] = df["has_armed_forces"]
+    for col in ["iso3", "name", "region", "flank", "capital"]:
+        df[col] = df[col].astype("string")
+    return df
+
+
+def load_us_forces() -> pd.DataFrame:
+    """US active-duty personnel permanently assigned in European allies (DMDC), Dec 2024 and Mar 2026.
+
+    Caveat (also in ``attrs["caveat"]``): DMDC counts permanently assigned personnel only; rotational forces
+    (about 84,000-100,000 US servicemembers were in Europe in 2024-2025 in all) are excluded.
+    """
+    df = load_table("us_forces_dmdc.csv").rename(columns={"host_country": "country"})
+    df["note"] = df["note"].fillna("").astype("string")
+    df.attrs["caveat"] = metadata("us_forces_dmdc.csv")["caveats"][0]
+    return df
+
+
+def load_sipri() -> pd.DataFrame:
+    """The SIPRI extract (allies, Russia, China, Ukraine, 2014-2024); licence in ``attrs["meta"]``."""
+    df = load_table("sipri_milex_extract.csv")
+    df["year"] = df["year"].astype("int64")
+    return df
+
+
+def load_comparators() -> pd.DataFrame:
+    """SIPRI figures for Russia, China and Ukraine: share of GDP, USD current and constant 2023."""
+    df = load_sipri()
+    out = df[df["iso3"].isin(["RUS", "CHN", "UKR"])].reset_index(drop=True)
+    out.attrs = df.attrs
+    out.attrs["licence"] = df.attrs["meta"]["licence"]
+    return out
+
+
+def load_summit_texts() -> pd.DataFrame:
+    """The Russia and China wording of each NATO summit text 2014-2024, with sources."""
+    df = load_table("summit_texts.csv")
+    df["date"] = pd.to_datetime(df["date"])
+    df["year"] = df["date"].dt.year
+    return df
+
+
+def load_common_funding() -> pd.DataFrame:
+    """NATO common-funding facts: budgets and cost shares, each with its source."""
+    return load_table("nato_common_funding.csv")
+
+
+def common_funding_fact(fact: str, period: str | None = None) -> float:
+    """One common-funding figure; the latest period when ``period`` is None."""
+    df = load_common_funding()
+    rows = df[df["fact"] == fact]
+    if rows.empty:
+        raise one_of("common-funding fact", fact, sorted(df["fact"].unique()))
+    if period is not None:
+        rows = rows[rows["period"].astype(str) == str(period)]
+        if rows.empty:
+            raise BadInput(f"no period {period!r} for {fact}")
+    return float(rows.sort_values("period").iloc[-1]["value"])

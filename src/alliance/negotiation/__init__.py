@@ -1,0 +1,1 @@
+"""Negotiation: scenarios, models of multilateral bargaining, and forecasts with their reasons."""
