@@ -25,7 +25,10 @@ app = typer.Typer(
 )
 
 #: Command modules; each defines ``register(app)``. Add a module here to add commands.
-_COMMAND_MODULES: tuple[str, ...] = ("alliance.cli.data_cmd",)
+_COMMAND_MODULES: tuple[str, ...] = (
+    "alliance.cli.data_cmd",
+    "alliance.cli.claims_cmd",
+)
 
 
 def _register() -> None:
