@@ -1,0 +1,243 @@
+"""Claims as data, checked against the embedded tables.
+
+A claims file (YAML or JSON) lists quantitative claims; each names a *check* (a small function of the data
+in :data:`CHECKS`), its parameters, the figure the claim asserts and the tolerances that separate the verdicts
+``supported`` / ``partly`` / ``contradicted``. The package ships the seed article's claims
+(``alliance/data/claims/seed_article.yaml``); users pass their own file with the same structure.
+
+Example::
+
+    >>> from alliance.claims import check_claims
+    >>> check_claims()[["id", "observed", "verdict"]]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from alliance import data
+from alliance.errors import BadInput, one_of
+
+__all__ = ["CHECKS", "Claim", "ClaimsFile", "check_claims", "load_claims"]
+
+Verdict = Literal["supported", "partly", "contradicted"]
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What a check measured: the figure and the table (with edition and year) it came from."""
+
+    value: int | float | bool
+    source: str
+
+
+def _spending_year(edition: int | str | None, year: int | None) -> tuple[pd.DataFrame, int, int]:
+    ed = data.resolve_edition(edition)
+    df = data.load_spending(ed)
+    years = sorted(int(y) for y in df["year"].unique())
+    yr = years[-1] if year is None else int(year)
+    if yr not in years:
+        raise BadInput(f"year {yr} not in edition {ed}; valid: {', '.join(map(str, years))}")
+    return df[df["year"] == yr], ed, yr
+
+
+def _src(ed: int, yr: int, what: str) -> str:
+    return f"nato_spending ({data.EDITIONS[ed]}), {yr}: {what}"
+
+
+def _country(df: pd.DataFrame, country: str) -> pd.Series:
+    code = str(country).upper()
+    rows = df[df["iso3"] == code]
+    if rows.empty:
+        raise one_of("country", country, sorted(df["iso3"].unique()))
+    return rows.iloc[0]
+
+
+def _check_ally_count() -> Observation:
+    allies = data.load_allies()
+    return Observation(len(allies), "allies.csv (NATO member countries)")
+
+
+def _check_count_meeting(target: float = 2.0, year: int | None = None, edition: int | str | None = None) -> Observation:
+    df, ed, yr = _spending_year(edition, year)
+    n = int((df["pct_gdp"] >= float(target)).sum())
+    return Observation(n, _src(ed, yr, f"allies with pct_gdp >= {target:g} (of {len(df)} with armed forces)"))
+
+
+def _check_pct_gdp(country: str, year: int | None = None, edition: int | str | None = None) -> Observation:
+    df, ed, yr = _spending_year(edition, year)
+    row = _country(df, country)
+    return Observation(round(float(row["pct_gdp"]), 2), _src(ed, yr, f"{row['iso3']} pct_gdp"))
+
+
+def _check_share_of_total(
+    country: str, year: int | None = None, edition: int | str | None = None, measure: str = "usd_current_million"
+) -> Observation:
+    df, ed, yr = _spending_year(edition, year)
+    if measure not in ("usd_current_million", "usd_constant_million"):
+        raise one_of("measure", measure, ["usd_current_million", "usd_constant_million"])
+    if df[measure].isna().all():
+        raise BadInput(f"edition {ed} publishes no {measure}; use edition 2026")
+    row = _country(df, country)
+    share = 100.0 * float(row[measure]) / float(df[measure].sum())
+    return Observation(round(share, 1), _src(ed, yr, f"{row['iso3']} {measure} / sum over allies"))
+
+
+def _check_rank(
+    country: str, year: int | None = None, edition: int | str | None = None, by: str = "usd_current_million"
+) -> Observation:
+    df, ed, yr = _spending_year(edition, year)
+    if by not in ("pct_gdp", "usd_current_million", "usd_constant_million"):
+        raise one_of("rank measure", by, ["pct_gdp", "usd_current_million", "usd_constant_million"])
+    if df[by].isna().all():
+        raise BadInput(f"edition {ed} publishes no {by}")
+    ranks = df[by].rank(ascending=False, method="min")
+    row = _country(df, country)
+    rank = int(ranks.loc[row.name])
+    leader = df.loc[df[by].idxmax(), "iso3"]
+    return Observation(rank, _src(ed, yr, f"rank of {row['iso3']} by {by} (first: {leader})"))
+
+
+def _check_common_funding_share(fact: str = "us_cost_share_common_funding", period: str | None = None) -> Observation:
+    value = data.common_funding_fact(fact, period)
+    df = data.load_common_funding()
+    rows = df[df["fact"] == fact].sort_values("period")
+    row = rows.iloc[-1] if period is None else rows[rows["period"].astype(str) == str(period)].iloc[0]
+    return Observation(value, f"nato_common_funding.csv: {fact} {row['period']} ({row['source']})")
+
+
+#: Check name -> function of the data returning an :class:`Observation`.
+CHECKS: dict[str, Callable[..., Observation]] = {
+    "ally_count": _check_ally_count,
+    "count_meeting": _check_count_meeting,
+    "pct_gdp": _check_pct_gdp,
+    "share_of_total": _check_share_of_total,
+    "rank": _check_rank,
+    "common_funding_share": _check_common_funding_share,
+}
+
+
+class Tolerance(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    supported: float = Field(0.0, ge=0)
+    partly: float = Field(0.0, ge=0)
+
+
+class Claim(BaseModel):
+    """One claim: what is asserted, how to measure it and how close counts as support."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1)
+    claim: str = Field(min_length=1)
+    quote: str = ""
+    check: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    expected: bool | int | float
+    unit: str = ""
+    tolerance: Tolerance = Field(default_factory=Tolerance)
+
+    @field_validator("check")
+    @classmethod
+    def _known_check(cls, v: str) -> str:
+        if v not in CHECKS:
+            raise ValueError(f"unknown check {v!r}; valid: {', '.join(CHECKS)}")
+        return v
+
+
+class ClaimsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str = ""
+    claims: list[Claim] = Field(min_length=1)
+
+
+def _error_line(exc: ValidationError, origin: str) -> str:
+    parts = []
+    for err in exc.errors():
+        path = ""
+        for loc in err["loc"]:
+            path += f"[{loc}]" if isinstance(loc, int) else (f".{loc}" if path else str(loc))
+        msg = err["msg"].removeprefix("Value error, ")
+        parts.append(f"{path}: {msg}" if path else msg)
+    more = f" (and {len(parts) - 1} more)" if len(parts) > 1 else ""
+    return f"{origin}: {parts[0]}{more}"
+
+
+def load_claims(path: str | Path | None = None) -> ClaimsFile:
+    """Read and validate a claims file (YAML or JSON); the shipped seed-article claims if ``path`` is None."""
+    if path is None:
+        text = (resources.files("alliance.data") / "claims" / "seed_article.yaml").read_text(encoding="utf-8")
+        origin = "seed_article.yaml"
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise BadInput(f"claims file {str(path)!r} not found")
+        try:
+            text = p.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BadInput(f"claims file {str(path)!r} cannot be read: {exc}") from None
+        origin = p.name
+    try:
+        raw = json.loads(text) if origin.endswith(".json") else yaml.safe_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        first = " ".join(str(exc).split())[:200]
+        raise BadInput(f"{origin}: not valid YAML/JSON: {first}") from None
+    if not isinstance(raw, dict):
+        raise BadInput(f"{origin}: expected a mapping with a 'claims' list, got {type(raw).__name__}")
+    try:
+        return ClaimsFile.model_validate(raw)
+    except ValidationError as exc:
+        raise BadInput(_error_line(exc, origin)) from None
+
+
+def _verdict(claim: Claim, observed: float | bool) -> tuple[Verdict, float | None]:
+    if isinstance(claim.expected, bool) or isinstance(observed, bool):
+        return ("supported" if bool(observed) == bool(claim.expected) else "contradicted"), None
+    diff = float(observed) - float(claim.expected)
+    if abs(diff) <= claim.tolerance.supported + 1e-9:
+        return "supported", diff
+    if abs(diff) <= claim.tolerance.partly + 1e-9:
+        return "partly", diff
+    return "contradicted", diff
+
+
+def check_claims(path: str | Path | None = None) -> pd.DataFrame:
+    """Check every claim of a claims file against the data.
+
+    Returns:
+        One row per claim: ``id, claim, expected, observed, difference, unit, verdict, source`` where
+        ``source`` names the table, edition and year the observed figure came from.
+    """
+    spec = load_claims(path)
+    rows = []
+    for c in spec.claims:
+        try:
+            obs = CHECKS[c.check](**c.params)
+        except TypeError as exc:
+            raise BadInput(f"claim {c.id!r}: bad params for check {c.check!r}: {exc}") from None
+        verdict, diff = _verdict(c, obs.value)
+        rows.append(
+            {
+                "id": c.id,
+                "claim": c.claim,
+                "expected": c.expected,
+                "observed": obs.value,
+                "difference": diff,
+                "unit": c.unit,
+                "verdict": verdict,
+                "source": obs.source,
+            }
+        )
+    out = pd.DataFrame(rows)
+    for col in ("expected", "observed"):  # keep counts as ints, shares as floats
+        out[col] = pd.Series([r[col] for r in rows], dtype=object)
+    out.attrs["title"] = spec.title
+    return out

@@ -1,0 +1,104 @@
+"""The claims check: verdicts on the seed article's claims, user claims files, bad files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from alliance.claims import CHECKS, check_claims, load_claims
+from alliance.errors import BadInput
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    code = "import sys; from alliance.cli import main; main(sys.argv[1:])"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_seed_article_claims_and_verdicts() -> None:
+    df = check_claims().set_index("id")
+    assert len(df) >= 6
+    assert df.loc["allies-32", "observed"] == 32 and df.loc["allies-32", "verdict"] == "supported"
+    assert df.loc["two-percent-2024", "observed"] == 23 and df.loc["two-percent-2024", "verdict"] == "supported"
+    # US % of GDP, June 2024 edition, 2024 estimate: 3.38 -> "roughly 3.5" holds within 0.25 points.
+    assert df.loc["us-pct-gdp", "observed"] == pytest.approx(3.38)
+    assert df.loc["us-pct-gdp", "verdict"] == "supported"
+    # "Almost 100 percent": 65.3% of allied spending in 2024 (2026 edition), 16.35% of common funding.
+    assert df.loc["us-pays-almost-all-spending", "observed"] == pytest.approx(65.3, abs=0.05)
+    assert df.loc["us-pays-almost-all-spending", "verdict"] == "contradicted"
+    assert df.loc["us-pays-almost-all-common-funding", "observed"] == pytest.approx(16.35)
+    assert df.loc["us-pays-almost-all-common-funding", "verdict"] == "contradicted"
+    assert df.loc["us-spends-most", "verdict"] == "supported"
+    # Poland and Estonia spent a larger share of GDP than the US in 2024: the US ranks third.
+    assert df.loc["us-pct-gdp-dwarfs", "observed"] == 3
+    assert df["source"].str.len().gt(10).all()
+
+
+def test_user_claims_file_with_partly_verdict(tmp_path: Path) -> None:
+    f = tmp_path / "mine.yaml"
+    f.write_text(
+        "claims:\n"
+        "  - id: poland\n"
+        "    claim: Poland spent 4.5% of GDP in 2025\n"
+        "    check: pct_gdp\n"
+        "    params: {country: POL, year: 2025, edition: 2026}\n"
+        "    expected: 4.5\n"
+        "    tolerance: {supported: 0.1, partly: 0.5}\n",
+        encoding="utf-8",
+    )
+    row = check_claims(f).iloc[0]
+    assert row["observed"] == pytest.approx(4.25)  # 2026 edition revises 2025 down from 4.48
+    assert row["verdict"] == "partly"
+    assert "2026" in row["source"]
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        ("claims: [{id: x, claim: y, check: nope, expected: 1}]", "claims[0].check: unknown check 'nope'"),
+        ("claims: [{id: x, claim: y, check: pct_gdp, expected: 1, colour: red}]", "colour"),
+        ("claims: []", "claims"),
+        ("- just\n- a list\n", "expected a mapping"),
+        ("claims: [{id: x, claim: y", "not valid YAML"),
+    ],
+)
+def test_malformed_claims_files_are_bad_input(tmp_path: Path, content: str, needle: str) -> None:
+    f = tmp_path / "bad.yaml"
+    f.write_text(content, encoding="utf-8")
+    with pytest.raises(BadInput, match="bad.yaml") as info:
+        load_claims(f)
+    assert needle in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_unknown_country_in_params_names_valid_codes(tmp_path: Path) -> None:
+    f = tmp_path / "c.yaml"
+    f.write_text("claims: [{id: x, claim: y, check: pct_gdp, params: {country: XXX}, expected: 2}]", encoding="utf-8")
+    with pytest.raises(BadInput, match="unknown country 'XXX'; valid: ALB"):
+        check_claims(f)
+
+
+def test_every_check_is_documented_callable() -> None:
+    assert set(CHECKS) >= {"ally_count", "count_meeting", "pct_gdp", "share_of_total", "rank", "common_funding_share"}
+
+
+def test_cli_claims_json_has_the_fields_of_the_acceptance_example() -> None:
+    res = _cli("claims", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    items = json.loads(res.stdout)
+    assert isinstance(items, list) and len(items) >= 6
+    for item in items:
+        assert {"claim", "observed", "verdict", "source"} <= set(item)
+        assert item["verdict"] in {"supported", "partly", "contradicted"}
+
+
+def test_cli_malformed_claims_file_exits_2_with_one_line(tmp_path: Path) -> None:
+    f = tmp_path / "bad.yaml"
+    f.write_text("claims: [{id: x}]", encoding="utf-8")
+    res = _cli("claims", str(f))
+    assert res.returncode == 2
+    assert res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
+    assert "bad.yaml" in res.stderr
