@@ -143,7 +143,7 @@ class Claim(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
     expected: bool | int | float
     unit: str = ""
-    tolerance: Tolerance = Field(default_factory=Tolerance)
+    tolerance: Tolerance = Field(default_factory=lambda: Tolerance())
 
     @field_validator("check")
     @classmethod
