@@ -143,7 +143,7 @@ class Claim(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
     expected: bool | int | float
     unit: str = ""
-    tolerance: Tolerance = Field(default_factory=lambda: Tolerance())
+    tolerance: Tolerance = Field(default_factory=lambda: Tolerance(supported=0.0, partly=0.0))
 
     @field_validator("check")
     @classmethod
