@@ -1,0 +1,181 @@
+"""Which allies meet a spending target, how far the others are from it, and a ranking for charts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from alliance.spending._base import check_target, select, stamp
+
+__all__ = ["count_meeting", "gap_to_target", "meets_target", "ranking", "target_column"]
+
+
+def target_column(target: float) -> str:
+    """Column name for a target in :func:`ranking`: ``meets_2``, ``meets_3_5``, ``meets_5``."""
+    return "meets_" + f"{float(target):g}".replace(".", "_")
+
+
+def meets_target(
+    target: float = 2.0,
+    year: int | None = None,
+    edition: int | str | None = None,
+    countries: Iterable[str] | str | None = None,
+    *,
+    members_only: bool = True,
+) -> pd.DataFrame:
+    """Which allies spend at least ``target`` % of GDP in one year of one NATO edition.
+
+    Args:
+        target: share of GDP in percent (2.0, 3.5, 5.0 or any value in (0, 100]).
+        year: a year the edition publishes (default: its latest).
+        edition: NATO edition 2024, 2025 or 2026 (default 2026, core definition).
+        countries: restrict to these allies (ISO3 codes or names).
+        members_only: keep only allies that were members in ``year`` (NATO's own rule for its aggregates).
+
+    Returns:
+        One row per ally with armed forces (Iceland has none and is in no NATO table), highest share first:
+        ``iso3, country, year, edition, pct_gdp, target, meets_target, gap_pct_gdp, is_estimate``, where
+        ``meets_target = pct_gdp >= target`` on the figure as published and
+        ``gap_pct_gdp = max(target - pct_gdp, 0)``. ``attrs`` records edition, year, target, ``n_meeting``
+        and ``n_allies``. The 2025 edition publishes Germany for 2024 only, so its 2025 rows hold 30 allies.
+
+    Raises:
+        BadInput: unknown edition, a year the edition does not publish, unknown country, target out of range.
+    """
+    tgt = check_target(target)
+    df, ed, yr = select(edition, year, countries, members_only=members_only)
+    out = df[["iso3", "country", "year", "edition", "pct_gdp"]].copy()
+    out["target"] = tgt
+    out["meets_target"] = (out["pct_gdp"] >= tgt).astype(bool)
+    out["gap_pct_gdp"] = (tgt - out["pct_gdp"]).clip(lower=0.0)
+    out["is_estimate"] = df["is_estimate"].astype(bool)
+    out = out.sort_values(["pct_gdp", "iso3"], ascending=[False, True]).reset_index(drop=True)
+    return stamp(
+        out,
+        ed,
+        year=yr,
+        target=tgt,
+        n_meeting=int(out["meets_target"].sum()),
+        n_allies=len(out),
+    )
+
+
+def count_meeting(
+    target: float = 2.0,
+    year: int | None = None,
+    edition: int | str | None = None,
+    countries: Iterable[str] | str | None = None,
+) -> tuple[int, int]:
+    """``(n_meeting, n_allies)`` for :func:`meets_target`; e.g. ``(23, 31)`` for 2% in 2024, edition 2024.
+
+    ``n_allies`` counts the allies in NATO's table that year (31 at most: Iceland has no armed forces), so the
+    seed article's "23 out of 32" is ``23`` of ``31`` here.
+    """
+    df = meets_target(target, year, edition, countries)
+    return int(df.attrs["n_meeting"]), int(df.attrs["n_allies"])
+
+
+def ranking(
+    year: int | None = None,
+    edition: int | str | None = None,
+    targets: Sequence[float] = (2.0, 3.5, 5.0),
+    countries: Iterable[str] | str | None = None,
+) -> pd.DataFrame:
+    """Allies ranked by share of GDP, with one boolean column per target (the table behind the ranking chart).
+
+    Returns:
+        ``rank, iso3, country, year, edition, pct_gdp, is_estimate, meets_2, meets_3_5, meets_5`` (one
+        ``meets_*`` column per target, see :func:`target_column`); ``attrs["targets"]`` lists the targets.
+    """
+    tgts = [check_target(t) for t in targets]
+    base = meets_target(tgts[0] if tgts else 2.0, year, edition, countries)
+    out = base[["iso3", "country", "year", "edition", "pct_gdp", "is_estimate"]].copy()
+    out.insert(0, "rank", out["pct_gdp"].rank(method="min", ascending=False).astype("int64"))
+    for t in tgts:
+        out[target_column(t)] = (out["pct_gdp"] >= t).astype(bool)
+    return stamp(out, base.attrs["edition"], year=base.attrs["year"], targets=tgts)
+
+
+def gap_to_target(
+    target: float = 3.5,
+    year: int | None = None,
+    edition: int | str | None = None,
+    countries: Iterable[str] | str | None = None,
+    *,
+    total_row: bool = True,
+) -> pd.DataFrame:
+    """How far each ally is from ``target`` % of GDP, in points of GDP and in current US dollars.
+
+    GDP in current USD is derived from NATO's own two figures, ``gdp = usd_current_million / (pct_gdp / 100)``;
+    the USD gap is ``gap_pct_gdp / 100 * gdp``, i.e. the extra spending that year that would have met the target.
+    Allies at or above the target have a gap of 0 (their surplus does not offset others' shortfalls).
+    Because NATO rounds ``pct_gdp`` to two decimals, derived GDP carries a relative error of up to
+    ``0.005 / pct_gdp`` (0.25% at 2% of GDP).
+
+    Editions 2024 and 2025 publish no USD figures: their USD columns are NaN and ``attrs["note"]`` says so;
+    no figure is ever filled in from another edition.
+
+    Args:
+        target: share of GDP in percent (default 3.5, the Hague core target).
+        year, edition, countries: as in :func:`meets_target`.
+        total_row: append a final row ``iso3 = "NATO_TOTAL"``, ``country = "NATO total"``, ``is_total = True``
+            summing the allies above it: its ``pct_gdp`` is total spending / total GDP, its ``gap_pct_gdp`` the
+            summed USD gap as a share of total GDP. Filter with ``df[~df.is_total]`` for allies only. The same
+            figures are in ``attrs["total"]`` either way.
+
+    Returns:
+        ``iso3, country, year, edition, pct_gdp, target, gap_pct_gdp, gdp_usd_current_million,
+        spending_usd_current_million, gap_usd_current_million, is_estimate, is_total``, largest USD gap
+        first (largest gap in % of GDP first when USD is missing).
+    """
+    tgt = check_target(target)
+    df, ed, yr = select(edition, year, countries)
+    out = df[["iso3", "country", "year", "edition", "pct_gdp"]].copy()
+    out["target"] = tgt
+    out["gap_pct_gdp"] = (tgt - out["pct_gdp"]).clip(lower=0.0)
+    spend = df["usd_current_million"].astype(float)
+    out["gdp_usd_current_million"] = spend / (out["pct_gdp"] / 100.0)
+    out["spending_usd_current_million"] = spend
+    out["gap_usd_current_million"] = out["gap_pct_gdp"] / 100.0 * out["gdp_usd_current_million"]
+    out["is_estimate"] = df["is_estimate"].astype(bool)
+    out["is_total"] = False
+    has_usd = bool(spend.notna().any())
+    key = "gap_usd_current_million" if has_usd else "gap_pct_gdp"
+    out = out.sort_values([key, "pct_gdp", "iso3"], ascending=[False, True, True]).reset_index(drop=True)
+
+    gdp = float(out["gdp_usd_current_million"].sum()) if has_usd else np.nan
+    spent = float(out["spending_usd_current_million"].sum()) if has_usd else np.nan
+    gap = float(out["gap_usd_current_million"].sum()) if has_usd else np.nan
+    total = {
+        "n_allies": len(out),
+        "n_below": int((out["gap_pct_gdp"] > 0).sum()),
+        "pct_gdp": 100.0 * spent / gdp if has_usd else np.nan,
+        "gap_pct_gdp": 100.0 * gap / gdp if has_usd else np.nan,
+        "gdp_usd_current_million": gdp,
+        "spending_usd_current_million": spent,
+        "gap_usd_current_million": gap,
+    }
+    note = "" if has_usd else f"edition {ed} publishes no USD figures: USD columns are NaN (use edition 2026)"
+    if total_row:
+        row = pd.DataFrame(
+            [
+                {
+                    "iso3": "NATO_TOTAL",
+                    "country": "NATO total" if countries is None else "Total (selected allies)",
+                    "year": yr,
+                    "edition": ed,
+                    "pct_gdp": total["pct_gdp"],
+                    "target": tgt,
+                    "gap_pct_gdp": total["gap_pct_gdp"],
+                    "gdp_usd_current_million": gdp,
+                    "spending_usd_current_million": spent,
+                    "gap_usd_current_million": gap,
+                    "is_estimate": bool(out["is_estimate"].any()),
+                    "is_total": True,
+                }
+            ]
+        ).astype({"iso3": "string", "country": "string", "year": "int64", "edition": "int64"})
+        out = pd.concat([out, row], ignore_index=True)
+    return stamp(out, ed, year=yr, target=tgt, total=total, note=note)
