@@ -33,6 +33,7 @@ class Issue:
         formulations: named wordings at points of the scale (``{"threats, including Russia": 40.0}``).
         description: what the scale means, in a sentence.
         outcome: the observed outcome, where known (backtests); never an input to a forecast.
+        title: display name (``How strongly the declaration names Russia as the threat``).
     """
 
     name: str
@@ -42,6 +43,7 @@ class Issue:
     formulations: Mapping[str, float] = field(default_factory=dict)
     description: str = ""
     outcome: float | None = None
+    title: str = ""
 
     @property
     def span(self) -> float:
@@ -68,6 +70,7 @@ class Actor:
             prefers to the reversion point.
         basis: issue name -> one line citing where the position and salience come from.
         chair: the actor proposes under consensus but casts no veto of its own (e.g. the Secretary General).
+        title: display name (``United States``).
     """
 
     name: str
@@ -78,6 +81,7 @@ class Actor:
     bounds: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     basis: Mapping[str, str] = field(default_factory=dict)
     chair: bool = False
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,11 @@ class ScenarioArrays:
 
 @dataclass(frozen=True)
 class Scenario:
-    """Issues, actors and a decision rule; the input of every model."""
+    """Issues, actors and a decision rule; the input of every model.
+
+    ``metadata`` carries what the file states for documentation only (``as_of``, ``salience_scale``,
+    ``capability_basis``, ``sources``); no model reads it. ``title`` is the display name.
+    """
 
     name: str
     issues: tuple[Issue, ...]
@@ -127,6 +135,7 @@ class Scenario:
     description: str = ""
     chair: str | None = None
     metadata: Mapping[str, object] = field(default_factory=dict)
+    title: str = ""
 
     def issue(self, name: str) -> Issue:
         for it in self.issues:

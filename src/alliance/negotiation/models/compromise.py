@@ -1,0 +1,62 @@
+"""The compromise model: the capability x salience weighted mean of the positions.
+
+Achen (2006), "Institutional realism and bargaining models", in Thomson, Stokman, Achen & Koenig-Archibugi
+(eds.), *The European Union Decides*, ch. 4: the outcome is the mean of the actors' ideal points weighted by
+capability x salience, ``x* = sum_i c_i s_i x_i / sum_i c_i s_i``. Despite its simplicity it is among the
+most accurate models on the DEU data (Thomson et al. 2006, ch. 10).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from alliance.negotiation.models.base import ModelOutcome
+from alliance.negotiation.models.batch import Batch, batch_from_scenario, safe_weights
+from alliance.negotiation.models.batch import weights as raw_weights
+from alliance.negotiation.scenario import Scenario
+
+__all__ = ["compromise_kernel", "solve", "solve_batch"]
+
+
+def compromise_kernel(positions: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted mean over the actor axis.
+
+    Args:
+        positions: ``(R, A, I)``, NaN where the actor is not involved.
+        w: ``(R, A, I)`` non-negative weights (ignored where the position is NaN).
+
+    Returns:
+        ``(R, I)``; NaN where no actor with positive weight is involved.
+    """
+    mask = ~np.isnan(positions)
+    w = np.where(mask, w, 0.0)
+    total = w.sum(axis=1)
+    num = (w * np.where(mask, positions, 0.0)).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = num / total
+    return np.where(total > 0, out, np.nan)
+
+
+def solve_batch(batch: Batch, weights: str = "cs") -> np.ndarray:
+    """``(R, I)`` compromise outcomes of a batch (see :func:`solve`)."""
+    return compromise_kernel(batch.positions, safe_weights(batch, weights))
+
+
+def solve(scenario: Scenario, weights: str = "cs") -> ModelOutcome:
+    """Achen's compromise: the weighted mean position per issue.
+
+    Args:
+        scenario: the scenario.
+        weights: ``cs`` capability x salience (Achen 2006), ``s`` salience only, ``c`` capability only,
+            ``equal`` the plain mean. If every weight on an issue is zero the plain mean is used (noted).
+    """
+    batch = batch_from_scenario(scenario)
+    out = solve_batch(batch, weights)[0]
+    notes: dict[str, str] = {}
+    zero = raw_weights(batch, weights)[0].sum(axis=0) <= 0
+    for j, issue in enumerate(scenario.issue_names):
+        if np.isnan(out[j]):
+            notes[issue] = "no actor takes part in this issue"
+        elif zero[j]:
+            notes[issue] = f"all {weights} weights are zero; the plain mean is used"
+    return ModelOutcome(model="compromise", outcome=out, notes=notes, details={"weights": weights})

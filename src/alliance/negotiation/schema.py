@@ -1,0 +1,695 @@
+"""Scenario files: the YAML/JSON format, its validation, and tables, turned into :class:`Scenario` objects.
+
+The format is documented in ``docs/negotiation.md`` and by :func:`template_yaml`. Validation uses pydantic v2
+for types and unknown keys, then checks ranges and cross-references (positions within the issue's scale,
+saliences within the stated ``salience_scale``, actor issue keys that are declared issues). Every problem is
+reported with its path, ``actors[3].issues.russia_threat.salience: must be between 0 and 100``, collected into
+one :class:`~alliance.errors.BadInput` whose message is a single line (errors joined by ``; ``).
+
+Saliences may be stated on 0-100 or 0-1 (``salience_scale``); the :class:`Scenario` always holds 0-1.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from alliance.errors import BadInput
+from alliance.negotiation.scenario import Actor, DecisionRule, Issue, Scenario
+
+__all__ = [
+    "SCENARIO_SUFFIXES",
+    "list_scenarios",
+    "load_scenario",
+    "scenario_catalog",
+    "scenario_frame",
+    "scenario_from_dict",
+    "scenario_from_frame",
+    "scenario_to_dict",
+    "template_yaml",
+]
+
+SCENARIO_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".tsv")
+_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+_MAX_ERRORS_SHOWN = 5
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# pydantic models of the file format (types and unknown keys; ranges are checked in _check below)
+# ---------------------------------------------------------------------------------------------------------------
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+class SourceModel(_Strict):
+    id: str
+    citation: str
+
+
+class RuleModel(_Strict):
+    kind: Literal["consensus", "qmv"] = "consensus"
+    capability_threshold: float | None = None
+    count_threshold: float | None = None
+
+
+class IssueModel(_Strict):
+    name: str
+    title: str = ""
+    low: float = 0.0
+    high: float = 100.0
+    reversion: float | None = None
+    formulations: dict[str, float] = Field(default_factory=dict)
+    description: str = ""
+    outcome: float | None = None
+
+
+class ActorIssueModel(_Strict):
+    position: float
+    salience: float
+    bounds: tuple[float, float] | None = None
+    basis: str = ""
+
+
+class ActorModel(_Strict):
+    name: str
+    title: str = ""
+    capability: float
+    veto: bool = True
+    chair: bool = False
+    issues: dict[str, ActorIssueModel] = Field(default_factory=dict)
+
+
+class ScenarioModel(_Strict):
+    name: str
+    title: str = ""
+    description: str = ""
+    as_of: _dt.date | None = None
+    salience_scale: Literal[1, 100] = 100
+    rule: RuleModel = Field(default_factory=RuleModel)
+    chair: str | None = None
+    capability_basis: str = ""
+    sources: list[SourceModel] = Field(default_factory=list)
+    issues: list[IssueModel]
+    actors: list[ActorModel]
+
+
+#: Which model describes the mapping found at a path (to list valid keys for an unknown one).
+_CHILDREN: dict[type[BaseModel], dict[str, type[BaseModel]]] = {
+    ScenarioModel: {"rule": RuleModel, "sources": SourceModel, "issues": IssueModel, "actors": ActorModel},
+    ActorModel: {"issues": ActorIssueModel},
+}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# error reporting
+# ---------------------------------------------------------------------------------------------------------------
+def _path(loc: Sequence[str | int]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _model_at(loc: Sequence[str | int]) -> type[BaseModel]:
+    """The pydantic model describing the mapping that holds the last element of ``loc``."""
+    model: type[BaseModel] = ScenarioModel
+    parent: type[BaseModel] | None = None
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        child = _CHILDREN.get(model, {}).get(part)
+        if child is not None:
+            parent, model = model, child
+        elif parent is ActorModel and model is ActorIssueModel:
+            continue  # a dict key (issue name) below actor.issues
+    return model
+
+
+def _pydantic_lines(exc: ValidationError) -> list[str]:
+    lines = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            valid = ", ".join(_model_at(loc).model_fields)
+            msg = f"unknown key; valid: {valid}"
+        elif kind == "missing":
+            msg = "required"
+        elif kind == "literal_error":
+            msg = f"must be one of {err.get('ctx', {}).get('expected', '')}"
+        elif kind in ("float_parsing", "float_type"):
+            msg = f"must be a number, got {err.get('input')!r}"
+        elif kind.startswith("date"):
+            msg = f"must be a date (YYYY-MM-DD), got {err.get('input')!r}"
+        else:
+            msg = err["msg"][0].lower() + err["msg"][1:]
+        lines.append(f"{_path(loc)}: {msg}")
+    return lines
+
+
+def _raise(lines: list[str], source: str | None) -> None:
+    where = f"{source}: " if source else ""
+    shown = "; ".join(lines[:_MAX_ERRORS_SHOWN])
+    more = f" (and {len(lines) - _MAX_ERRORS_SHOWN} more)" if len(lines) > _MAX_ERRORS_SHOWN else ""
+    raise BadInput(f"invalid scenario {where}{shown}{more}")
+
+
+def _finite(x: float) -> bool:
+    return math.isfinite(x)
+
+
+def _check(m: ScenarioModel) -> list[str]:
+    """Range and cross-reference checks the types alone do not express."""
+    errs: list[str] = []
+    if not _NAME_RE.match(m.name):
+        errs.append(f"name: {m.name!r} must be an identifier (letters, digits, _ . -)")
+    if m.rule.kind == "qmv" and m.rule.capability_threshold is None and m.rule.count_threshold is None:
+        errs.append("rule: qmv needs capability_threshold and/or count_threshold")
+    for key in ("capability_threshold", "count_threshold"):
+        v = getattr(m.rule, key)
+        if v is not None and not 0.0 < v <= 1.0:
+            errs.append(f"rule.{key}: must be a share between 0 and 1, got {v}")
+    if not m.issues:
+        errs.append("issues: at least one issue is required")
+    if not m.actors:
+        errs.append("actors: at least one actor is required")
+    scales: dict[str, tuple[float, float]] = {}
+    for k, it in enumerate(m.issues):
+        p = f"issues[{k}]"
+        if not _NAME_RE.match(it.name):
+            errs.append(f"{p}.name: {it.name!r} must be an identifier (letters, digits, _ . -)")
+        if it.name in scales:
+            errs.append(f"{p}.name: duplicate issue {it.name!r}")
+        if not (_finite(it.low) and _finite(it.high) and it.low < it.high):
+            errs.append(f"{p}: low ({it.low}) must be below high ({it.high})")
+            scales[it.name] = (-math.inf, math.inf)
+            continue
+        scales[it.name] = (it.low, it.high)
+        rng = f"must be between {_num(it.low)} and {_num(it.high)}"
+        for key in ("reversion", "outcome"):
+            v = getattr(it, key)
+            if v is not None and not it.low <= v <= it.high:
+                errs.append(f"{p}.{key}: {rng}, got {_num(v)}")
+        for label, v in it.formulations.items():
+            if not it.low <= v <= it.high:
+                errs.append(f"{p}.formulations.{label}: {rng}, got {_num(v)}")
+    names: set[str] = set()
+    chairs = [a.name for a in m.actors if a.chair]
+    for k, a in enumerate(m.actors):
+        p = f"actors[{k}]"
+        if not a.name.strip():
+            errs.append(f"{p}.name: must not be empty")
+        if a.name in names:
+            errs.append(f"{p}.name: duplicate actor {a.name!r}")
+        names.add(a.name)
+        if not (_finite(a.capability) and a.capability >= 0):
+            errs.append(f"{p}.capability: must be a number >= 0, got {_num(a.capability)}")
+        for issue, ai in a.issues.items():
+            q = f"{p}.issues.{issue}"
+            if issue not in scales:
+                errs.append(f"{q}: unknown issue; valid: {', '.join(scales) or '(none declared)'}")
+                continue
+            lo, hi = scales[issue]
+            rng = f"must be between {_num(lo)} and {_num(hi)}"
+            if not lo <= ai.position <= hi:
+                errs.append(f"{q}.position: {rng}, got {_num(ai.position)}")
+            if not 0 <= ai.salience <= m.salience_scale:
+                errs.append(f"{q}.salience: must be between 0 and {m.salience_scale}, got {_num(ai.salience)}")
+            if ai.bounds is not None:
+                b0, b1 = ai.bounds
+                if not (lo <= b0 <= hi and lo <= b1 <= hi):
+                    errs.append(f"{q}.bounds: {rng}, got [{_num(b0)}, {_num(b1)}]")
+                elif b0 > b1:
+                    errs.append(f"{q}.bounds: lower bound {_num(b0)} exceeds upper bound {_num(b1)}")
+    if m.chair is not None and m.chair not in names:
+        errs.append(f"chair: unknown actor {m.chair!r}; valid: {', '.join(sorted(names))}")
+    if len(chairs) > 1:
+        errs.append(f"actors: more than one actor has chair: true ({', '.join(chairs)})")
+    if chairs and m.chair is not None and chairs[0] != m.chair:
+        errs.append(f"chair: {m.chair!r} but actor {chairs[0]!r} has chair: true")
+    return errs
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# dict <-> Scenario
+# ---------------------------------------------------------------------------------------------------------------
+def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) -> Scenario:
+    """Validate a scenario in the file format (a parsed YAML/JSON mapping) and build the :class:`Scenario`.
+
+    Args:
+        data: the mapping, as in the file (see :func:`template_yaml`).
+        source: where it came from, named in error messages.
+
+    Raises:
+        BadInput: one line listing the invalid fields by path.
+    """
+    if not isinstance(data, Mapping):
+        raise BadInput(f"invalid scenario {source + ': ' if source else ''}the top level must be a mapping")
+    try:
+        m = ScenarioModel.model_validate(dict(data))
+    except ValidationError as exc:
+        _raise(_pydantic_lines(exc), source)
+        raise AssertionError("unreachable") from exc
+    errs = _check(m)
+    if errs:
+        _raise(errs, source)
+    scale = float(m.salience_scale)
+    chair = m.chair or next((a.name for a in m.actors if a.chair), None)
+    issues = tuple(
+        Issue(
+            name=it.name,
+            low=it.low,
+            high=it.high,
+            reversion=it.reversion,
+            formulations=dict(it.formulations),
+            description=it.description,
+            outcome=it.outcome,
+            title=it.title,
+        )
+        for it in m.issues
+    )
+    actors = tuple(
+        Actor(
+            name=a.name,
+            capability=a.capability,
+            positions={k: v.position for k, v in a.issues.items()},
+            saliences={k: v.salience / scale for k, v in a.issues.items()},
+            veto=a.veto,
+            bounds={k: (v.bounds[0], v.bounds[1]) for k, v in a.issues.items() if v.bounds is not None},
+            basis={k: v.basis for k, v in a.issues.items() if v.basis},
+            chair=a.chair or a.name == chair,
+            title=a.title,
+        )
+        for a in m.actors
+    )
+    metadata: dict[str, object] = {"salience_scale": m.salience_scale}
+    if m.as_of is not None:
+        metadata["as_of"] = m.as_of.isoformat()
+    if m.capability_basis:
+        metadata["capability_basis"] = m.capability_basis
+    if m.sources:
+        metadata["sources"] = [s.model_dump() for s in m.sources]
+    return Scenario(
+        name=m.name,
+        issues=issues,
+        actors=actors,
+        rule=DecisionRule(m.rule.kind, m.rule.capability_threshold, m.rule.count_threshold),
+        description=m.description,
+        chair=chair,
+        metadata=metadata,
+        title=m.title,
+    )
+
+
+def _clean(x: float) -> float | int:
+    """A float as written by a person: 70.00000000000001 -> 70."""
+    r = round(float(x), 10)
+    return int(r) if r.is_integer() and abs(r) < 1e15 else r
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """The scenario in the file format (JSON-able; ``scenario_from_dict`` of it gives the scenario back).
+
+    Saliences are written on the scale recorded in ``metadata['salience_scale']`` (100 if absent).
+    """
+    scale = int(scenario.metadata.get("salience_scale", 100))  # type: ignore[call-overload]
+    scale = scale if scale in (1, 100) else 100
+    out: dict[str, Any] = {"name": scenario.name}
+    if scenario.title:
+        out["title"] = scenario.title
+    if scenario.description:
+        out["description"] = scenario.description
+    if scenario.metadata.get("as_of"):
+        out["as_of"] = str(scenario.metadata["as_of"])
+    out["salience_scale"] = scale
+    rule = scenario.rule
+    out["rule"] = {"kind": rule.kind}
+    if rule.capability_threshold is not None:
+        out["rule"]["capability_threshold"] = rule.capability_threshold
+    if rule.count_threshold is not None:
+        out["rule"]["count_threshold"] = rule.count_threshold
+    if scenario.chair:
+        out["chair"] = scenario.chair
+    if scenario.metadata.get("capability_basis"):
+        out["capability_basis"] = str(scenario.metadata["capability_basis"])
+    if scenario.metadata.get("sources"):
+        out["sources"] = [dict(s) for s in scenario.metadata["sources"]]  # type: ignore[attr-defined]
+    issues = []
+    for it in scenario.issues:
+        d: dict[str, Any] = {"name": it.name}
+        if it.title:
+            d["title"] = it.title
+        d["low"], d["high"] = _clean(it.low), _clean(it.high)
+        if it.reversion is not None:
+            d["reversion"] = _clean(it.reversion)
+        if it.formulations:
+            d["formulations"] = {k: _clean(v) for k, v in it.formulations.items()}
+        if it.description:
+            d["description"] = it.description
+        if it.outcome is not None:
+            d["outcome"] = _clean(it.outcome)
+        issues.append(d)
+    out["issues"] = issues
+    actors = []
+    for a in scenario.actors:
+        ad: dict[str, Any] = {"name": a.name}
+        if a.title:
+            ad["title"] = a.title
+        ad["capability"] = _clean(a.capability)
+        if not a.veto:
+            ad["veto"] = False
+        if a.chair and scenario.chair != a.name:
+            ad["chair"] = True
+        per: dict[str, Any] = {}
+        for issue in scenario.issue_names:
+            pos = a.positions.get(issue)
+            if pos is None or (isinstance(pos, float) and math.isnan(pos)):
+                continue
+            e: dict[str, Any] = {"position": _clean(pos), "salience": _clean(a.saliences.get(issue, 1.0) * scale)}
+            if issue in a.bounds:
+                e["bounds"] = [_clean(a.bounds[issue][0]), _clean(a.bounds[issue][1])]
+            if a.basis.get(issue):
+                e["basis"] = a.basis[issue]
+            per[issue] = e
+        ad["issues"] = per
+        actors.append(ad)
+    out["actors"] = actors
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# tables
+# ---------------------------------------------------------------------------------------------------------------
+_TABLE_REQUIRED = ("actor", "capability", "position", "salience")
+_TABLE_OPTIONAL = ("issue", "veto", "chair", "basis", "low", "high", "reversion", "lower_bound", "upper_bound", "title")
+
+
+def scenario_from_frame(df: pd.DataFrame, *, name: str = "table", source: str | None = None) -> Scenario:
+    """Build a scenario from a table: one row per actor (one issue) or per actor and issue.
+
+    Columns ``actor, capability, position, salience`` are required. With an ``issue`` column each row is one
+    actor on one issue; without it the table is one issue named ``name``. Optional columns: ``veto``,
+    ``chair``, ``basis``, ``title``, per issue ``low``, ``high``, ``reversion``, and per row ``lower_bound``,
+    ``upper_bound``. Without ``low``/``high`` an issue's scale is the range of the positions stated on it. The
+    salience scale is 1 if every salience is <= 1, else 100.
+
+    Raises:
+        BadInput: one line naming a missing column, a bad value (by row) or the invalid field.
+    """
+    where = f"{source}: " if source else ""
+    cols = {str(c).strip().lower(): c for c in df.columns}
+    missing = [c for c in _TABLE_REQUIRED if c not in cols]
+    if missing:
+        raise BadInput(
+            f"invalid scenario table {where}missing column(s) {', '.join(missing)}; "
+            f"required: {', '.join(_TABLE_REQUIRED)} (optional: {', '.join(_TABLE_OPTIONAL)})"
+        )
+    unknown = [str(c) for c in cols if c not in _TABLE_REQUIRED + _TABLE_OPTIONAL]
+    if unknown:
+        raise BadInput(
+            f"invalid scenario table {where}unknown column(s) {', '.join(unknown)}; "
+            f"valid: {', '.join(_TABLE_REQUIRED + _TABLE_OPTIONAL)}"
+        )
+    t = df.rename(columns={v: k for k, v in cols.items()}).reset_index(drop=True)
+    if t.empty:
+        raise BadInput(f"invalid scenario table {where}no rows")
+    issue_name = name if _NAME_RE.match(name) else re.sub(r"[^A-Za-z0-9_.\-]", "_", name) or "issue"
+    if "issue" not in t.columns:
+        t["issue"] = issue_name
+    numeric = [c for c in ("capability", "position", "salience", "low", "high", "reversion") if c in t.columns]
+    numeric += [c for c in ("lower_bound", "upper_bound") if c in t.columns]
+    for c in numeric:
+        vals = pd.to_numeric(t[c], errors="coerce")
+        required = c in _TABLE_REQUIRED
+        bad = vals.isna() & (t[c].notna() | required)
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            raise BadInput(
+                f"invalid scenario table {where}row {row + 1}, column {c}: must be a number, got {t[c].iloc[row]!r}"
+            )
+        t[c] = vals
+    t["actor"] = t["actor"].astype(str).str.strip()
+    t["issue"] = t["issue"].astype(str).str.strip()
+    dup = t.duplicated(["actor", "issue"])
+    if dup.any():
+        row = int(dup.to_numpy().nonzero()[0][0])
+        raise BadInput(
+            f"invalid scenario table {where}row {row + 1}: actor {t['actor'].iloc[row]!r} appears twice on issue "
+            f"{t['issue'].iloc[row]!r}"
+        )
+    scale = 1 if float(t["salience"].max()) <= 1.0 else 100
+    issues = []
+    for issue, g in t.groupby("issue", sort=False):
+        lo = _first(g, "low", None)
+        hi = _first(g, "high", None)
+        lo = float(g["position"].min()) if lo is None else lo
+        hi = float(g["position"].max()) if hi is None else hi
+        if lo == hi:  # every actor at one point: give the scale some width so it is valid
+            lo, hi = lo - 0.5, hi + 0.5
+        d: dict[str, Any] = {"name": issue, "low": lo, "high": hi}
+        rev = _first(g, "reversion", None)
+        if rev is not None:
+            d["reversion"] = rev
+        issues.append(d)
+    actors = []
+    for actor, g in t.groupby("actor", sort=False):
+        caps = g["capability"].unique()
+        if len(caps) > 1:
+            raise BadInput(f"invalid scenario table {where}actor {actor!r} has several capabilities {list(caps)}")
+        ad: dict[str, Any] = {"name": actor, "capability": float(caps[0]), "issues": {}}
+        for key in ("veto", "chair"):
+            if key in g.columns and g[key].notna().any():
+                ad[key] = _truthy(g[key].dropna().iloc[0])
+        if "title" in g.columns and g["title"].notna().any():
+            ad["title"] = str(g["title"].dropna().iloc[0])
+        for r in g.itertuples(index=False):
+            e: dict[str, Any] = {"position": float(r.position), "salience": float(r.salience)}
+            lb, ub = getattr(r, "lower_bound", math.nan), getattr(r, "upper_bound", math.nan)
+            if not (pd.isna(lb) and pd.isna(ub)):
+                e["bounds"] = [float(r.position if pd.isna(lb) else lb), float(r.position if pd.isna(ub) else ub)]
+            basis = getattr(r, "basis", None)
+            if isinstance(basis, str) and basis.strip():
+                e["basis"] = basis
+            ad["issues"][str(r.issue)] = e
+        actors.append(ad)
+    data = {"name": issue_name, "salience_scale": scale, "issues": issues, "actors": actors}
+    return scenario_from_dict(data, source=source)
+
+
+def _first(g: pd.DataFrame, col: str, default: float | None) -> float | None:
+    if col in g.columns and g[col].notna().any():
+        return float(g[col].dropna().iloc[0])
+    return default
+
+
+def _truthy(v: object) -> bool:
+    if isinstance(v, str):
+        return v.strip().lower() in ("1", "true", "yes", "y", "t")
+    return bool(v)
+
+
+def scenario_frame(scenario: Scenario) -> pd.DataFrame:
+    """One row per actor and issue: capability, position, salience (0-1), veto, chair, bounds, basis."""
+    rows = []
+    for a in scenario.actors:
+        for issue in scenario.issue_names:
+            pos = a.positions.get(issue)
+            if pos is None:
+                continue
+            b = a.bounds.get(issue)
+            rows.append(
+                {
+                    "issue": issue,
+                    "actor": a.name,
+                    "capability": float(a.capability),
+                    "position": float(pos),
+                    "salience": float(a.saliences.get(issue, 1.0)),
+                    "veto": bool(a.veto and not a.chair),
+                    "chair": bool(a.chair),
+                    "lower_bound": math.nan if b is None else float(b[0]),
+                    "upper_bound": math.nan if b is None else float(b[1]),
+                    "basis": a.basis.get(issue, ""),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# files and bundled scenarios
+# ---------------------------------------------------------------------------------------------------------------
+def _bundled_dir() -> Any:
+    return resources.files("alliance") / "scenarios"
+
+
+def list_scenarios() -> list[str]:
+    """Names of the bundled scenarios (``alliance/scenarios/<name>.yaml``)."""
+    d = _bundled_dir()
+    if not d.is_dir():
+        return []
+    return sorted(p.name.rsplit(".", 1)[0] for p in d.iterdir() if p.name.endswith((".yaml", ".yml", ".json")))
+
+
+def scenario_catalog() -> pd.DataFrame:
+    """The bundled scenarios: name, title, number of issues and actors, decision rule."""
+    rows = []
+    for name in list_scenarios():
+        s = load_scenario(name)
+        rows.append(
+            {
+                "name": name,
+                "title": s.title,
+                "issues": len(s.issues),
+                "actors": len(s.actors),
+                "rule": s.rule.kind,
+                "chair": s.chair or "",
+                "as_of": str(s.metadata.get("as_of", "")),
+            }
+        )
+    return pd.DataFrame(rows, columns=["name", "title", "issues", "actors", "rule", "chair", "as_of"])
+
+
+def _parse_text(text: str, suffix: str, source: str) -> Any:
+    if suffix == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"{source}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise BadInput(f"{source}: invalid YAML{where}: {problem}") from None
+
+
+def _load_table(path: Path) -> Scenario:
+    sep = "\t" if path.suffix.lower() == ".tsv" else ","
+    try:
+        df = pd.read_csv(path, sep=sep)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        msg = " ".join(str(exc).split())
+        raise BadInput(f"{path}: cannot read table: {msg}") from None
+    return scenario_from_frame(df, name=path.stem, source=str(path))
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load a bundled scenario by name (``hague-2025``) or a file (.yaml, .yml, .json, .csv, .tsv).
+
+    Raises:
+        BadInput: unknown name, missing file, unsupported extension, bad syntax or invalid values (one line).
+    """
+    if isinstance(name_or_path, Scenario):
+        return name_or_path
+    text = str(name_or_path)
+    path = Path(text)
+    suffix = path.suffix.lower()
+    looks_like_file = isinstance(name_or_path, Path) or "/" in text or "\\" in text or bool(suffix)
+    if not looks_like_file:
+        bundled = list_scenarios()
+        if text not in bundled:
+            shown = ", ".join(bundled) or "(none bundled)"
+            raise BadInput(
+                f"unknown scenario {text!r}; bundled: {shown}; or give a path to a .yaml/.yml/.json/.csv/.tsv file"
+            )
+        d = _bundled_dir()
+        for ext in (".yaml", ".yml", ".json"):
+            res = d / f"{text}{ext}"
+            if res.is_file():
+                return _from_text(res.read_text(encoding="utf-8"), ext, f"scenario {text!r}")
+    if suffix not in SCENARIO_SUFFIXES:
+        raise BadInput(
+            f"scenario file {text!r}: unsupported extension {suffix or '(none)'!r}; valid: .yaml, .yml, .json, .csv, .tsv"
+        )
+    if not path.is_file():
+        raise BadInput(f"scenario file {text!r} not found")
+    if suffix in (".csv", ".tsv"):
+        return _load_table(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"scenario file {text!r}: cannot read: {exc}") from None
+    return _from_text(raw, suffix, text)
+
+
+def _from_text(raw: str, suffix: str, source: str) -> Scenario:
+    data = _parse_text(raw, suffix, source)
+    if data is None:
+        raise BadInput(f"invalid scenario {source}: the file is empty")
+    return scenario_from_dict(data, source=source)
+
+
+def template_yaml() -> str:
+    """A commented starting scenario file (valid as it stands; edit it)."""
+    return _TEMPLATE
+
+
+_TEMPLATE = """\
+# A negotiation scenario for `alliance negotiate FILE`. Docs: docs/negotiation.md.
+# Every value below is checked; an error names its path, e.g. actors[1].issues.target.salience.
+name: my-scenario                # identifier: letters, digits, _ . -
+title: "What is being decided"
+description: >
+  One paragraph: what is being decided, by whom, and what was known before the decision.
+as_of: 2025-06-01                # optional: the date of the information used
+salience_scale: 100              # 100: saliences stated 0-100; 1: stated 0-1
+rule:
+  kind: consensus                # consensus (every actor with a veto must accept) | qmv
+  capability_threshold: null     # qmv only: share (0-1) of total capability the supporters need
+  count_threshold: null          # qmv only: share (0-1) of the actors the supporters need
+chair: Chair                     # optional: the actor who proposes (has no veto of its own)
+capability_basis: "How capabilities were derived, in one line (e.g. defence spending 2024, USD bn)"
+sources:                         # optional: references cited by the `basis` lines
+  - id: article
+    citation: "Author, title, outlet, date"
+issues:
+  - name: target                 # identifier, unique; actors refer to it
+    title: "Headline spending target (% of GDP)"
+    low: 2                       # the ends of the scale
+    high: 5
+    reversion: 2                 # what holds if there is no agreement (status quo); optional
+    formulations:                # named wordings at points of the scale; optional
+      "2% of GDP (Wales 2014)": 2
+      "3.5% core + 1.5% related": 5
+    description: "Share of GDP allies commit to spend on defence."
+actors:
+  - name: Chair
+    title: "Secretary General"
+    capability: 0                # >= 0 (spending, GDP, votes...)
+    chair: true                  # proposes; no veto
+    issues:
+      target: {position: 5, salience: 80, basis: "Public statements"}
+  - name: A
+    capability: 10
+    veto: true                   # default true
+    issues:
+      target:
+        position: 5              # within [low, high] of the issue
+        salience: 90             # within [0, salience_scale]
+        basis: "One line: where this position comes from"
+  - name: B
+    capability: 4
+    issues:
+      target:
+        position: 3
+        salience: 60
+        bounds: [2, 4]           # optional: the range B can accept (default: anything B prefers to reversion)
+        basis: "One line: where this position comes from"
+"""
