@@ -1,0 +1,1 @@
+"""Bundled negotiation scenarios (``<name>.yaml``), loaded by name with ``alliance.negotiation.schema.load_scenario``."""
