@@ -68,7 +68,34 @@ __all__ = [
 
 #: Member-state codes in DEU column order (``bu`` Bulgaria, ``cr`` Croatia, ``el`` Greece).
 MEMBER_STATES: tuple[str, ...] = (
-    "at be bu cr cy cz dk ee fi fr de el hu ie it lv lt lu mt nl pl pt ro si sk es se uk".split()
+    "at",
+    "be",
+    "bu",
+    "cr",
+    "cy",
+    "cz",
+    "dk",
+    "ee",
+    "fi",
+    "fr",
+    "de",
+    "el",
+    "hu",
+    "ie",
+    "it",
+    "lv",
+    "lt",
+    "lu",
+    "mt",
+    "nl",
+    "pl",
+    "pt",
+    "ro",
+    "si",
+    "sk",
+    "es",
+    "se",
+    "uk",
 )
 #: Every DEU actor: the Commission, the Parliament, then the member states (30 in all).
 ACTORS: tuple[str, ...] = ("com", "ep", *MEMBER_STATES)
@@ -348,7 +375,8 @@ def load_deu(path_or_name: str | Path = EMBEDDED, capability: Capability | str =
         Scenarios with one :class:`Issue` (scale 0-100, ``reversion`` = rp or None, ``outcome`` = out or None),
         the coded actors (salience on 0-1), the Council's decision rule, ``chair="com"`` when the Commission is
         coded, and ``metadata``: proposal, issue, name, type, council, procedure (COD/CNS), voting_rule
-        (QMV/Unanimity), intro (ISO date), era, capability, rp_coded, source.
+        (QMV/Unanimity), intro (ISO date), era, capability, rp_coded, source, and the procedural roles
+        ``agenda_setter="com"`` and ``co_legislator="ep"`` (read by the ``stacked`` model).
     """
     frame = deu_frame(path_or_name, capability)
     scenarios: list[Scenario] = []
@@ -388,6 +416,8 @@ def load_deu(path_or_name: str | Path = EMBEDDED, capability: Capability | str =
             "capability": frame.attrs["capability"],
             "rp_coded": bool(first["rp_coded"]),
             "source": frame.attrs["source"],
+            "agenda_setter": "com",
+            "co_legislator": "ep",
         }
         scenarios.append(
             Scenario(
@@ -432,7 +462,9 @@ def deu_batch(scenarios: Sequence[Scenario]) -> DEUBatch:
     meta = [sc.metadata for sc in scenarios]
     return DEUBatch(
         issue=np.array([sc.name for sc in scenarios], dtype=object),
-        proposal=np.array([str(m.get("proposal", sc.name)) for m, sc in zip(meta, scenarios, strict=True)], dtype=object),
+        proposal=np.array(
+            [str(m.get("proposal", sc.name)) for m, sc in zip(meta, scenarios, strict=True)], dtype=object
+        ),
         procedure=np.array([str(m.get("procedure", "")) for m in meta], dtype=object),
         voting_rule=np.array([str(m.get("voting_rule", "")) for m in meta], dtype=object),
         positions=pos,

@@ -1,0 +1,218 @@
+"""Cross-validation grouped by proposal, and the fit of the ``stacked`` model's weights.
+
+Issues of one legislative proposal share actors, experts and politics, so they are not independent: a fold
+split by issue would let a model learn a proposal from its sibling issues. :func:`group_kfold` therefore assigns
+whole proposals to folds (a shuffled round-robin of the proposals, like scikit-learn's ``GroupKFold`` with a
+seed). :func:`cross_validate` fits the stacked weights on the training folds only, forecasts the held-out fold,
+and repeats over several seeds; the compromise model (no parameters) is scored on the same issues, and the paired
+difference gets a cluster-bootstrap interval over proposals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from alliance.backtest.deu import ACTORS, DEUBatch, deu_batch
+from alliance.errors import BadInput
+from alliance.negotiation.models.batch import Batch
+from alliance.negotiation.scenario import Scenario
+
+__all__ = [
+    "CVResult",
+    "cluster_bootstrap_index",
+    "cross_validate",
+    "fit_convex_lad",
+    "fit_stacked",
+    "group_kfold",
+    "model_batch",
+]
+
+
+def group_kfold(groups: Sequence[object] | np.ndarray, k: int = 5, seed: int = 0) -> np.ndarray:
+    """Fold number (0..k-1) of each item, with every group (proposal) wholly inside one fold.
+
+    Groups are shuffled with ``seed`` and dealt round-robin, so fold sizes in groups differ by at most one.
+    """
+    g = np.asarray(groups, dtype=object)
+    uniq, inv = np.unique(g.astype(str), return_inverse=True)
+    if not 2 <= k <= len(uniq):
+        raise BadInput(f"--cv {k}: the number of folds must be between 2 and the number of proposals ({len(uniq)})")
+    perm = np.random.default_rng(seed).permutation(len(uniq))
+    fold_of_group = np.empty(len(uniq), dtype=int)
+    fold_of_group[perm] = np.arange(len(uniq)) % k
+    return fold_of_group[inv]
+
+
+def cluster_bootstrap_index(groups: np.ndarray, reps: int, seed: int) -> np.ndarray:
+    """``(reps, n_groups)`` resampled group indices (with replacement), for a cluster bootstrap."""
+    n = len(np.unique(groups))
+    return np.random.default_rng(seed).integers(0, n, size=(reps, n))
+
+
+def fit_convex_lad(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Weights ``w >= 0, sum w = 1`` minimising ``sum |y - x w|`` (least absolute deviations), by linear programming.
+
+    The LP: minimise ``sum e`` subject to ``-e <= y - x w <= e`` (Charnes, Cooper & Ferguson 1955).
+    """
+    from scipy.optimize import linprog
+
+    n, p = x.shape
+    cost = np.r_[np.zeros(p), np.ones(n)]
+    eye = np.eye(n)
+    a_ub = np.block([[x, -eye], [-x, -eye]])
+    b_ub = np.r_[y, -y]
+    a_eq = np.r_[np.ones(p), np.zeros(n)][None, :]
+    res = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=[1.0], bounds=[(0, None)] * (p + n), method="highs")
+    if not res.success:  # pragma: no cover - the LP is always feasible and bounded
+        raise RuntimeError(f"LAD fit failed: {res.message}")
+    w = np.clip(res.x[:p], 0.0, None)
+    return np.asarray(w / w.sum())
+
+
+def model_batch(batch: DEUBatch) -> tuple[Batch, np.ndarray]:
+    """The DEU issues as a model :class:`Batch` (runs = issues, 30 actors, 1 issue) and the co-legislator mask."""
+    n, a = batch.positions.shape
+    chair = np.zeros((n, a), dtype=bool)
+    chair[:, ACTORS.index("com")] = True
+    colegis = np.zeros((n, a), dtype=bool)
+    colegis[:, ACTORS.index("ep")] = True
+    nan3 = np.full((n, a, 1), np.nan)
+    mb = Batch(
+        positions=batch.positions[:, :, None],
+        salience=np.nan_to_num(batch.salience, nan=0.0)[:, :, None],
+        capability=np.nan_to_num(batch.capability, nan=0.0),
+        veto=np.ones((n, a), dtype=bool) & ~chair,
+        chair=chair,
+        low=np.array([0.0]),
+        high=np.array([100.0]),
+        reversion=batch.reversion[:, None],
+        lower_bound=nan3,
+        upper_bound=nan3.copy(),
+    )
+    return mb, colegis
+
+
+def _features(batch: DEUBatch) -> np.ndarray:
+    from alliance.negotiation.models.stacked import stacked_features
+
+    mb, colegis = model_batch(batch)
+    return stacked_features(mb, colegis)[:, 0, :]  # (issues, 6)
+
+
+def _scored(batch: DEUBatch) -> np.ndarray:
+    return batch.mask.any(axis=1) & ~np.isnan(batch.outcome)
+
+
+def fit_stacked(scenarios: Sequence[Scenario]) -> dict[str, float]:
+    """Fit the stacked weights on all scored issues of ``scenarios`` (what ``params/stacked.json`` ships)."""
+    from alliance.negotiation.models.stacked import FEATURES
+
+    b = deu_batch(scenarios)
+    ok = _scored(b)
+    w = fit_convex_lad(_features(b)[ok], b.outcome[ok])
+    return {f: round(float(v), 4) for f, v in zip(FEATURES, w, strict=True)}
+
+
+@dataclass(frozen=True)
+class CVResult:
+    """Cross-validated accuracy of the stacked model against the compromise model on the same folds.
+
+    Attributes:
+        per_seed: one row per seed: ``seed, mae_stacked, mae_compromise, difference``.
+        summary: the headline figures (means over seeds, the paired interval, n, folds, seeds).
+        fold_weights: the weights fitted in every training fold (seed, fold, one column per feature).
+    """
+
+    per_seed: pd.DataFrame
+    summary: dict[str, Any]
+    fold_weights: pd.DataFrame = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.per_seed.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "summary": dict(self.summary),
+            "per_seed": self.per_seed.to_dict(orient="records"),
+            "fold_weights": self.fold_weights.to_dict(orient="records"),
+        }
+
+
+def cross_validate(
+    scenarios: Sequence[Scenario],
+    k: int = 5,
+    seeds: Sequence[int] = tuple(range(10)),
+    bootstrap: int = 2000,
+    seed: int = 20261127,
+) -> CVResult:
+    """K-fold cross-validation grouped by proposal, repeated over ``seeds``; the fit never sees its test fold.
+
+    For each seed and fold: fit the stacked weights (:func:`fit_convex_lad`) on the training folds' issues, then
+    forecast the held-out issues. The compromise model (capability x salience mean, no parameters) is scored on
+    the same issues. The paired difference (stacked - compromise) of the per-issue absolute errors, averaged over
+    seeds, gets a 95% cluster-bootstrap interval resampling proposals.
+    """
+    from alliance.negotiation.models.stacked import FEATURES
+
+    if not seeds:
+        raise BadInput("cross-validation needs at least one seed")
+    b = deu_batch(scenarios)
+    ok = _scored(b)
+    x = _features(b)[ok]
+    y = b.outcome[ok]
+    groups = b.proposal[ok]
+    comp_err = np.abs(x[:, 0] - y)
+    rows, wrows = [], []
+    err_sum = np.zeros(len(y))
+    for s in seeds:
+        folds = group_kfold(groups, k, int(s))
+        pred = np.empty(len(y))
+        for f in range(k):
+            train, test = folds != f, folds == f
+            w = fit_convex_lad(x[train], y[train])
+            pred[test] = x[test] @ w
+            wrows.append({"seed": int(s), "fold": f, **dict(zip(FEATURES, w.round(4).tolist(), strict=True))})
+        err = np.abs(pred - y)
+        err_sum += err
+        rows.append(
+            {
+                "seed": int(s),
+                "mae_stacked": float(err.mean()),
+                "mae_compromise": float(comp_err.mean()),
+                "difference": float(err.mean() - comp_err.mean()),
+            }
+        )
+    per_seed = pd.DataFrame(rows)
+    diff = err_sum / len(seeds) - comp_err
+    _, g_idx = np.unique(groups.astype(str), return_inverse=True)
+    n_g = int(g_idx.max()) + 1
+    d_sum = np.bincount(g_idx, weights=diff, minlength=n_g)
+    cnt = np.bincount(g_idx, minlength=n_g).astype(float)
+    draw = cluster_bootstrap_index(g_idx, bootstrap, seed)
+    boot = d_sum[draw].sum(axis=1) / cnt[draw].sum(axis=1)
+    mae_s = float(per_seed["mae_stacked"].mean())
+    mae_c = float(comp_err.mean())
+    summary = {
+        "n": int(len(y)),
+        "proposals": n_g,
+        "folds": k,
+        "seeds": [int(s) for s in seeds],
+        "capability": str(scenarios[0].metadata.get("capability", "")) if scenarios else "",
+        "mae_stacked_cv": round(mae_s, 3),
+        "mae_stacked_cv_sd_over_seeds": round(float(per_seed["mae_stacked"].std(ddof=1)) if len(seeds) > 1 else 0.0, 3),
+        "mae_compromise": round(mae_c, 3),
+        "difference": round(mae_s - mae_c, 3),
+        "difference_ci95": [round(float(np.quantile(boot, 0.025)), 3), round(float(np.quantile(boot, 0.975)), 3)],
+        "relative_reduction_pct": round(100.0 * (mae_c - mae_s) / mae_c, 2),
+        "bootstrap": bootstrap,
+        "bootstrap_seed": seed,
+        "weights_full_fit": fit_stacked(scenarios),
+        "date": date.today().isoformat(),
+    }
+    return CVResult(per_seed=per_seed, summary=summary, fold_weights=pd.DataFrame(wrows))
