@@ -33,6 +33,7 @@ MODEL_MODULES: dict[str, str] = {
     "eum": "alliance.negotiation.models.eum",
     "consensus": "alliance.negotiation.models.consensus",
     "exchange": "alliance.negotiation.models.exchange",
+    "stacked": "alliance.negotiation.models.stacked",
 }
 
 #: Available models: name -> solver (filled from MODEL_MODULES on import, and by :func:`register`).
