@@ -16,7 +16,7 @@ Public API:
 
 from __future__ import annotations
 
-from alliance.spending.hague import Path2035, hague_path, scenario_2035
+from alliance.spending.hague import Path2035, hague_path, parse_gdp_growth, scenario_2035
 from alliance.spending.olson import SIZES, olson_zeckhauser, oz_trend
 from alliance.spending.shares import PRICES, burden_shares, burden_summary
 from alliance.spending.targets import count_meeting, gap_to_target, meets_target, ranking, target_column
@@ -33,6 +33,7 @@ __all__ = [
     "meets_target",
     "olson_zeckhauser",
     "oz_trend",
+    "parse_gdp_growth",
     "ranking",
     "scenario_2035",
     "target_column",

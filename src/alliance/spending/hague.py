@@ -7,7 +7,7 @@ All figures are real: spending in constant 2021 USD (``usd_constant_million``) a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,7 @@ from alliance import data
 from alliance.errors import BadInput
 from alliance.spending._base import cagr, check_target, growth_mapping, require_columns, select, stamp
 
-__all__ = ["Path2035", "hague_path", "scenario_2035"]
+__all__ = ["Path2035", "hague_path", "parse_gdp_growth", "scenario_2035"]
 
 _REAL = ["usd_constant_million", "real_gdp_usd_constant2021_million"]
 
@@ -61,6 +61,36 @@ def _base(
     n = by - yr
     out["real_gdp_by_million"] = out["real_gdp_usd_constant2021_million"] * (1 + out["gdp_growth_pct"] / 100.0) ** n
     return out.reset_index(drop=True), ed, yr
+
+
+def parse_gdp_growth(values: Sequence[str] | None) -> float | dict[str, float] | None:
+    """Parse command-line growth assumptions: none, one number for every ally (``"1.5"``), or one or more
+    ``ISO3=percent`` pairs (``["USA=2", "DEU=0.8"]``, others keep their own record).
+
+    Raises:
+        BadInput: a malformed item, or a bare number mixed with pairs.
+    """
+    if not values:
+        return None
+    items = [v.strip() for v in values]
+    pairs = [v for v in items if "=" in v]
+    if not pairs:
+        if len(items) > 1:
+            raise BadInput(f"--gdp-growth given {len(items)} numbers; valid: one number for all, or ISO3=percent pairs")
+        try:
+            return float(items[0])
+        except ValueError:
+            raise BadInput(f"--gdp-growth {items[0]!r} is not a number; valid: e.g. 1.5 or USA=2.0") from None
+    if len(pairs) != len(items):
+        raise BadInput("--gdp-growth mixes a bare number with ISO3=percent pairs; valid: one or the other")
+    out: dict[str, float] = {}
+    for item in pairs:
+        code, _, value = item.partition("=")
+        try:
+            out[code.strip()] = float(value)
+        except ValueError:
+            raise BadInput(f"--gdp-growth {item!r}: {value!r} is not a number; valid: e.g. USA=2.0") from None
+    return out
 
 
 def _needed(pct_real: Any, target: float, growth_pct: Any, n: int) -> Any:

@@ -163,7 +163,7 @@ def gap_to_target(
             [
                 {
                     "iso3": "NATO_TOTAL",
-                    "country": "NATO total" if countries is None else "Total (selected allies)",
+                    "country": "NATO total" if countries is None else "Selected total",
                     "year": yr,
                     "edition": ed,
                     "pct_gdp": total["pct_gdp"],
