@@ -60,3 +60,8 @@ def solve(scenario: Scenario, weights: str = "cs") -> ModelOutcome:
         elif zero[j]:
             notes[issue] = f"all {weights} weights are zero; the plain mean is used"
     return ModelOutcome(model="compromise", outcome=out, notes=notes, details={"weights": weights})
+
+
+def solve_runs(scenario: Scenario, batch: Batch, weights: str = "cs") -> np.ndarray:
+    """``(R, I)`` outcomes of perturbed runs of ``scenario`` (used to find pivotal actors)."""
+    return solve_batch(batch, weights)
