@@ -29,6 +29,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "alliance.cli.data_cmd",
     "alliance.cli.claims_cmd",
     "alliance.cli.spending_cmd",
+    "alliance.cli.backtest_cmd",
 )
 
 

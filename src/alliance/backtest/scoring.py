@@ -1,0 +1,334 @@
+"""Score the negotiation models on issues with known outcomes (the DEU backtest).
+
+Every registry model forecasts every scored issue (an outcome and at least one coded actor). Accuracy on the
+0-100 scale: mean absolute error (MAE), median absolute error, RMSE, the share of forecasts within 10 and within
+20 points, and n. Issues of one proposal are not independent, so the 95% intervals come from a *cluster*
+bootstrap that resamples proposals (Cameron, Gelbach & Miller 2008), and the paired difference against the
+compromise model reuses the same resampled proposals for both models. The bootstrap is vectorised: per-proposal
+sums are computed once, and each replicate is a sum over a ``(reps, proposals)`` index array.
+
+A model that cannot forecast an issue (NaN: a deadlock, no reversion point...) is counted and reported per
+model; the headline figures are computed on the *common set* of issues that every selected model forecasts, so
+the models are compared on the same issues, and each model's MAE on all the issues it does forecast is reported
+beside it. Three reference forecasts that are not models are scored too (``baseline_mean``, the plain mean of the
+coded positions; ``baseline_median_actor``, their plain median; ``baseline_midpoint``, the middle of the scale).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from alliance.backtest.cv import cluster_bootstrap_index, model_batch
+from alliance.backtest.deu import DEUBatch, deu_batch
+from alliance.errors import BadInput
+from alliance.negotiation.scenario import Scenario
+
+__all__ = ["BASELINES", "BacktestResult", "backtest", "forecast_matrix", "reference_figures"]
+
+#: Reference forecasts scored beside the models (not registry models).
+BASELINES: tuple[str, ...] = ("baseline_mean", "baseline_median_actor", "baseline_midpoint")
+#: Models whose batch kernel gives the same forecast as ``solve`` on padded DEU issues (no decision rule needed).
+_BATCH_SAFE: frozenset[str] = frozenset({"compromise", "stacked"})
+_BASELINE_MODEL = "compromise"
+
+
+def _baseline_forecasts(b: DEUBatch) -> dict[str, np.ndarray]:
+    with np.errstate(all="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mean = np.nanmean(b.positions, axis=1)
+            med = np.nanmedian(b.positions, axis=1)
+    return {"baseline_mean": mean, "baseline_median_actor": med, "baseline_midpoint": np.full(len(b), 50.0)}
+
+
+def _model_forecast(name: str, scenarios: Sequence[Scenario], b: DEUBatch, opts: dict[str, Any]) -> np.ndarray:
+    """``(issues,)`` forecasts of one registry model (batch kernel where safe, else ``solve`` per issue)."""
+    from alliance.negotiation.models import get_model, model_module
+
+    solver = get_model(name)
+    mod = model_module(name)
+    if name in _BATCH_SAFE and mod is not None and hasattr(mod, "solve_batch") and not opts:
+        mb, colegis = model_batch(b)
+        if name == "stacked":
+            return np.asarray(mod.solve_batch(mb, colegis))[:, 0]
+        return np.asarray(mod.solve_batch(mb))[:, 0]
+    out = np.full(len(scenarios), np.nan)
+    for i, sc in enumerate(scenarios):
+        try:
+            res = solver(sc, **opts)
+        except BadInput:
+            raise
+        except Exception:  # a model failing on one issue cannot forecast it; counted as missing
+            continue
+        val = np.asarray(res.outcome, dtype=float)
+        out[i] = val[0] if val.size else np.nan
+    return out
+
+
+def forecast_matrix(
+    scenarios: Sequence[Scenario], models: Sequence[str], opts: dict[str, Any] | None = None
+) -> pd.DataFrame:
+    """Forecasts of each model (columns, baselines included) for each issue (rows, indexed by issue id)."""
+    b = deu_batch(scenarios)
+    base = _baseline_forecasts(b)
+    cols = {m: (base[m] if m in base else _model_forecast(m, scenarios, b, dict(opts or {}))) for m in models}
+    return pd.DataFrame(cols, index=pd.Index(b.issue, name="issue"))
+
+
+def _resolve_models(models: str | Sequence[str]) -> list[str]:
+    from alliance.negotiation.models import get_model, model_names
+
+    if isinstance(models, str):
+        models = model_names() if models == "all" else [m.strip() for m in models.split(",") if m.strip()]
+    chosen: list[str] = []
+    for m in models:
+        if m not in BASELINES:
+            get_model(m)  # raises BadInput naming the valid models
+        if m not in chosen:
+            chosen.append(m)
+    if not chosen:
+        raise BadInput("no model selected; give --model NAME or all")
+    return chosen
+
+
+def _metrics(err: np.ndarray) -> dict[str, float]:
+    if err.size == 0:
+        return dict.fromkeys(("mae", "median_ae", "rmse", "within_10", "within_20"), math.nan)
+    return {
+        "mae": float(err.mean()),
+        "median_ae": float(np.median(err)),
+        "rmse": float(np.sqrt(np.mean(err**2))),
+        "within_10": float(np.mean(err <= 10.0)),
+        "within_20": float(np.mean(err <= 20.0)),
+    }
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Accuracy of each model on the scored issues.
+
+    Attributes:
+        table: one row per model: n, MAE with its 95% interval, median AE, RMSE, within 10/20, the paired
+            difference in MAE against the compromise model with its interval, the issues the model could not
+            forecast and its MAE on all the issues it forecast.
+        breakdown: MAE and n per model by procedure (COD/CNS) and Council voting rule (QMV/Unanimity).
+        forecasts: issue x model forecasts, with ``outcome``, ``proposal``, ``procedure``, ``voting_rule``.
+        info: the settings and counts (scored issues, common set, bootstrap reps and seed, source, capability).
+    """
+
+    table: pd.DataFrame
+    breakdown: pd.DataFrame
+    forecasts: pd.DataFrame = field(repr=False)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        from alliance.cli._common import jsonable
+
+        return jsonable(
+            {
+                "info": self.info,
+                "models": self.table.to_dict(orient="records"),
+                "breakdown": self.breakdown.to_dict(orient="records"),
+            }
+        )
+
+    def plot(self, path: str | Path | None = None) -> Any:
+        """A figure of each model's MAE with its 95% interval (matplotlib; written to ``path`` if given)."""
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        t = self.table.sort_values("mae", ascending=False)
+        fig, ax = plt.subplots(figsize=(7, 0.45 * len(t) + 1.5))
+        y = np.arange(len(t))
+        lo = (t["mae"] - t["mae_lo"]).to_numpy()
+        hi = (t["mae_hi"] - t["mae"]).to_numpy()
+        ax.errorbar(t["mae"], y, xerr=[lo, hi], fmt="o", color="#1f4e79", capsize=3)
+        ax.set_yticks(y, t["model"])
+        comp = t.loc[t["model"] == _BASELINE_MODEL, "mae"]
+        if len(comp):
+            ax.axvline(float(comp.iloc[0]), color="#999", ls="--", lw=1, label="compromise")
+            ax.legend(loc="lower right")
+        ax.set_xlabel("mean absolute error, 0-100 scale (95% cluster-bootstrap interval)")
+        ax.set_title(f"DEU backtest: {self.info.get('n_common', '')} issues, {self.info.get('source', '')}")
+        fig.tight_layout()
+        if path is not None:
+            _save_figure(fig, Path(path))
+        return fig
+
+
+def _save_figure(fig: Any, path: Path) -> None:
+    """Write a figure atomically (temp file in the same directory, then replace)."""
+    import os
+    import tempfile
+
+    suffix = path.suffix.lower()
+    if suffix not in (".png", ".html"):
+        raise BadInput(f"--plot {str(path)!r}: the file must end in .png or .html")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=suffix)
+    os.close(fd)
+    try:
+        if suffix == ".png":
+            fig.savefig(tmp, dpi=120)
+        else:
+            import base64
+            import io
+
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=120)
+            img = base64.b64encode(buf.getvalue()).decode("ascii")
+            Path(tmp).write_text(f'<!doctype html><img alt="DEU backtest" src="data:image/png;base64,{img}">\n')
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def backtest(
+    scenarios: Sequence[Scenario],
+    models: str | Sequence[str] = "all",
+    *,
+    bootstrap: int = 2000,
+    seed: int = 20261127,
+    baselines: bool = True,
+    **opts: Any,
+) -> BacktestResult:
+    """Score models on every issue with an outcome and at least one coded actor.
+
+    Args:
+        scenarios: one-issue scenarios with outcomes (see :func:`alliance.backtest.load_deu`).
+        models: ``"all"`` (every registry model), a name, a comma-separated list or a list of names.
+        bootstrap: cluster-bootstrap replicates (resampling proposals); 0 for no intervals.
+        seed: the bootstrap seed (the intervals are reproducible).
+        baselines: also score the plain mean, the median actor and the scale midpoint.
+        **opts: passed to every model's ``solve``.
+
+    Returns:
+        A :class:`BacktestResult`. The headline metrics are on the issues every selected model forecasts
+        (``info["n_common"]``); ``missing`` and ``mae_own`` give each model's uncovered issues and its MAE on
+        the issues it does forecast.
+    """
+    if bootstrap < 0:
+        raise BadInput(f"--bootstrap {bootstrap}: must be 0 or more")
+    chosen = _resolve_models(models)
+    if _BASELINE_MODEL not in chosen:
+        chosen = [_BASELINE_MODEL, *chosen]  # the paired differences need it
+    names = chosen + ([b for b in BASELINES if b not in chosen] if baselines else [])
+    if not scenarios:
+        raise BadInput("no scenarios to score")
+    b = deu_batch(scenarios)
+    scored = b.mask.any(axis=1) & ~np.isnan(b.outcome)
+    if not scored.any():
+        raise BadInput("no issue has both an outcome and a coded actor; nothing to score")
+    fc = forecast_matrix(scenarios, names, opts)
+    f = fc.to_numpy()[scored]  # (n, M)
+    y = b.outcome[scored]
+    err = np.abs(f - y[:, None])
+    forecastable = ~np.isnan(err)
+    common = forecastable.all(axis=1)
+    if not common.any():
+        raise BadInput("the selected models have no scored issue in common; score them one at a time")
+    groups = b.proposal[scored].astype(str)
+    _, g_idx = np.unique(groups[common], return_inverse=True)
+    ec = err[common]  # (n_common, M)
+    n_g = int(g_idx.max()) + 1
+    cnt = np.bincount(g_idx, minlength=n_g).astype(float)
+    sums = np.stack([np.bincount(g_idx, weights=ec[:, j], minlength=n_g) for j in range(ec.shape[1])], axis=1)
+    j_base = names.index(_BASELINE_MODEL)
+    if bootstrap:
+        draw = cluster_bootstrap_index(g_idx, bootstrap, seed)  # (reps, G) resampled proposals
+        times = np.zeros((bootstrap, n_g))
+        np.add.at(times, (np.arange(bootstrap)[:, None], draw), 1.0)  # how often each proposal is drawn
+        boot = (times @ sums) / (times @ cnt)[:, None]  # (reps, M) MAE per replicate
+        diff = boot - boot[:, [j_base]]
+        lo, hi = np.quantile(boot, [0.025, 0.975], axis=0)
+        dlo, dhi = np.quantile(diff, [0.025, 0.975], axis=0)
+    else:
+        lo = hi = dlo = dhi = np.full(len(names), np.nan)
+    rows = []
+    base_mae = float(ec[:, j_base].mean())
+    for j, m in enumerate(names):
+        met = _metrics(ec[:, j])
+        own = err[forecastable[:, j], j]
+        rows.append(
+            {
+                "model": m,
+                "kind": "baseline" if m in BASELINES else "model",
+                "n": int(common.sum()),
+                "mae": met["mae"],
+                "mae_lo": float(lo[j]),
+                "mae_hi": float(hi[j]),
+                "median_ae": met["median_ae"],
+                "rmse": met["rmse"],
+                "within_10": met["within_10"],
+                "within_20": met["within_20"],
+                "diff_vs_compromise": met["mae"] - base_mae,
+                "diff_lo": float(dlo[j]),
+                "diff_hi": float(dhi[j]),
+                "missing": int((~forecastable[:, j]).sum()),
+                "mae_own": float(own.mean()) if own.size else math.nan,
+            }
+        )
+    table = pd.DataFrame(rows)
+    meta = pd.DataFrame({"procedure": b.procedure[scored], "voting_rule": b.voting_rule[scored]})[common]
+    brows = []
+    for by in ("procedure", "voting_rule"):
+        for level in sorted(meta[by].unique()):
+            sel = (meta[by] == level).to_numpy()
+            for j, m in enumerate(names):
+                brows.append(
+                    {"by": by, "group": level, "model": m, "n": int(sel.sum()), "mae": float(ec[sel, j].mean())}
+                )
+    breakdown = pd.DataFrame(brows)
+    forecasts = fc.copy()
+    forecasts["outcome"] = b.outcome
+    forecasts["proposal"] = b.proposal
+    forecasts["procedure"] = b.procedure
+    forecasts["voting_rule"] = b.voting_rule
+    forecasts["scored"] = scored
+    src = scenarios[0].metadata.get("source", "") if scenarios[0].metadata else ""
+    cap = scenarios[0].metadata.get("capability", "") if scenarios[0].metadata else ""
+    info = {
+        "source": src,
+        "capability": cap,
+        "issues": len(scenarios),
+        "scored": int(scored.sum()),
+        "n_common": int(common.sum()),
+        "proposals": n_g,
+        "bootstrap": bootstrap,
+        "seed": seed,
+        "note": (
+            "metrics on the issues every listed model forecasts (n_common); 'missing' counts a model's scored "
+            "issues it could not forecast, 'mae_own' is its MAE on the issues it did forecast"
+        ),
+    }
+    return BacktestResult(table=table, breakdown=breakdown, forecasts=forecasts, info=info)
+
+
+def reference_figures(scenarios: Sequence[Scenario]) -> dict[str, float]:
+    """MAE of the README's four reference forecasts: compromise, plain mean, median actor, scale midpoint."""
+    b = deu_batch(scenarios)
+    scored = b.mask.any(axis=1) & ~np.isnan(b.outcome)
+    w = np.where(b.mask, np.nan_to_num(b.salience) * np.nan_to_num(b.capability), 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        comp = (w * np.nan_to_num(b.positions)).sum(axis=1) / w.sum(axis=1)
+    base = _baseline_forecasts(b)
+    y = b.outcome[scored]
+    out = {"compromise": comp, **{k.removeprefix("baseline_"): v for k, v in base.items()}}
+    res = {k: round(float(np.mean(np.abs(v[scored] - y))), 2) for k, v in out.items()}
+    res["n"] = int(scored.sum())
+    return res

@@ -1,0 +1,95 @@
+"""``alliance backtest``: score the negotiation models on DEU issues with known outcomes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from alliance.cli._common import Format, FormatOpt, PlotOpt, check_plot_path, emit
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("backtest")
+    def backtest_cmd(
+        source: Annotated[str, typer.Argument(help="A DEU file (tab- or semicolon-separated) or deu-calibration.")],
+        model: Annotated[str, typer.Option("--model", "-m", help="Model name, comma-separated names, or all.")] = "all",
+        capability: Annotated[
+            str, typer.Option("--capability", "-c", help="Actor capabilities: equal, votes or population.")
+        ] = "equal",
+        fmt: FormatOpt = Format.table,
+        plot: PlotOpt = None,
+        bootstrap: Annotated[
+            int, typer.Option("--bootstrap", "-b", help="Cluster-bootstrap replicates (resampling proposals).")
+        ] = 2000,
+        seed: Annotated[int, typer.Option("--seed", help="Bootstrap seed.")] = 20261127,
+        cv: Annotated[
+            int | None,
+            typer.Option("--cv", help="Instead of scoring, cross-validate the stacked model with K folds by proposal."),
+        ] = None,
+        cv_seeds: Annotated[
+            int, typer.Option("--cv-seeds", help="Repetitions of the K-fold split (seeds 0..N-1).")
+        ] = 10,
+    ) -> None:
+        """Score every model on every DEU issue with an outcome: MAE with cluster-bootstrap intervals, paired
+        difference vs the compromise model, breakdowns by procedure and voting rule."""
+        from alliance.backtest import load_deu
+        from alliance.backtest.cv import cross_validate
+        from alliance.backtest.scoring import backtest
+        from alliance.errors import BadInput
+
+        check_plot_path(plot)
+        scenarios = load_deu(source, capability=capability)
+        if cv is not None:
+            if cv_seeds < 1:
+                raise BadInput(f"--cv-seeds {cv_seeds}: must be at least 1")
+            res = cross_validate(scenarios, k=cv, seeds=tuple(range(cv_seeds)), bootstrap=bootstrap, seed=seed)
+            if fmt is Format.table:
+                emit(res.per_seed, fmt, title=f"Cross-validation, {cv} folds by proposal", caption=str(res.summary))
+            elif fmt is Format.csv:
+                emit(res.per_seed, fmt)
+            else:
+                emit(res.to_dict(), fmt)
+            return
+        result = backtest(scenarios, model, bootstrap=bootstrap, seed=seed)
+        if plot is not None:
+            result.plot(Path(plot))
+        if fmt is Format.json:
+            emit(result.to_dict(), fmt)
+        elif fmt is Format.csv:
+            emit(result.to_frame(), fmt)
+        else:
+            info = result.info
+            t = result.table
+            compact = pd.DataFrame(
+                {
+                    "model": t["model"],
+                    "n": t["n"],
+                    "MAE [95% CI]": [
+                        f"{m:.2f} [{a:.1f}, {b:.1f}]" for m, a, b in zip(t.mae, t.mae_lo, t.mae_hi, strict=True)
+                    ],
+                    "medAE": t["median_ae"],
+                    "RMSE": t["rmse"],
+                    "<=10": t["within_10"],
+                    "<=20": t["within_20"],
+                    "vs compromise [95% CI]": [
+                        f"{d:+.2f} [{a:+.1f}, {b:+.1f}]"
+                        for d, a, b in zip(t.diff_vs_compromise, t.diff_lo, t.diff_hi, strict=True)
+                    ],
+                    "missing": t["missing"],
+                    "MAE own": t["mae_own"],
+                }
+            )
+            emit(
+                compact,
+                fmt,
+                title=f"DEU backtest: {info['source']}, capability {info['capability']}",
+                caption=(
+                    f"{info['n_common']} issues every model forecasts (of {info['scored']} scored), "
+                    f"{info['bootstrap']} cluster-bootstrap reps over proposals, seed {info['seed']}"
+                ),
+            )
+            wide = result.breakdown.pivot_table(index=["by", "group", "n"], columns="model", values="mae", sort=False)
+            emit(wide.reset_index(), fmt, title="MAE by procedure and voting rule")
