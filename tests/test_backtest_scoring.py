@@ -1,0 +1,194 @@
+"""Scoring, the cluster bootstrap, grouped CV, the stacked model and the backtest CLI."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from alliance.backtest import backtest, cross_validate, group_kfold, load_deu
+from alliance.backtest.cv import fit_convex_lad
+from alliance.cli import main
+from alliance.errors import BadInput
+from alliance.negotiation.models import get_model, model_names
+from alliance.negotiation.scenario import Actor, Issue, Scenario
+
+
+@pytest.fixture(scope="module")
+def scenarios():
+    return load_deu("deu-calibration")
+
+
+def _mk(proposal: str, name: str, positions: list[float], outcome: float) -> Scenario:
+    actors = tuple(
+        Actor(name=a, capability=1.0, positions={name: p}, saliences={name: 1.0}, chair=a == "com")
+        for a, p in zip(["com", "ep", "de", "fr"], positions, strict=False)
+    )
+    return Scenario(
+        name=name,
+        issues=(Issue(name=name, outcome=outcome, reversion=0.0),),
+        actors=actors,
+        metadata={"proposal": proposal, "procedure": "COD", "voting_rule": "QMV"},
+    )
+
+
+def test_compromise_headline(scenarios) -> None:
+    r = backtest(scenarios, "compromise", bootstrap=200)
+    row = r.table.set_index("model").loc["compromise"]
+    assert row["n"] == 220 and row["mae"] == pytest.approx(24.0897, abs=1e-3)
+    assert row["mae_lo"] < row["mae"] < row["mae_hi"]
+    assert row["diff_vs_compromise"] == 0
+    assert set(r.breakdown["group"]) == {"COD", "CNS", "QMV", "Unanimity"}
+    base = r.table.set_index("model")
+    assert base.loc["baseline_mean", "mae"] == pytest.approx(23.66, abs=0.005)
+
+
+def test_all_models_include_stacked_and_count_missing(scenarios) -> None:
+    r = backtest(scenarios, "all", bootstrap=100)
+    t = r.table.set_index("model")
+    assert "stacked" in t.index and set(model_names()) <= set(t.index)
+    assert (t["n"] == r.info["n_common"]).all()
+    assert r.info["n_common"] + t["missing"].max() <= 220
+    # a model that cannot forecast some issues has them counted, and the common set shrinks accordingly
+    if t["missing"].max() > 0:
+        assert r.info["n_common"] < 220
+
+
+def test_bootstrap_resamples_proposals_not_issues() -> None:
+    # Proposal A: three issues that all miss by 30; proposal B: one issue hit exactly.
+    # Resampling proposals, every replicate MAE is 0, 30 (A only) or a mix weighted by issue counts:
+    # values like 30*3/4 = 22.5 are possible, but never 10 (one A issue with two B issues), which issue-level
+    # resampling would produce.
+    sc = [_mk("A", f"a{i}", [20, 20, 20, 20], 50.0) for i in range(3)] + [_mk("B", "b0", [60, 60, 60, 60], 60.0)]
+    r = backtest(sc, "compromise", bootstrap=400, baselines=False)
+    from alliance.backtest.cv import cluster_bootstrap_index
+
+    draws = cluster_bootstrap_index(np.array([0, 0, 0, 1]), 400, 20261127)
+    n_a = (draws == 0).sum(axis=1)
+    maes = 30 * 3 * n_a / (3 * n_a + (2 - n_a))
+    assert set(np.round(maes, 6)) <= {0.0, 22.5, 30.0}
+    row = r.table.iloc[0]
+    assert row["mae"] == pytest.approx(22.5)
+    assert row["mae_lo"] == pytest.approx(np.quantile(maes, 0.025))
+    assert row["mae_hi"] == pytest.approx(30.0)
+
+
+def test_group_kfold_never_splits_a_proposal(scenarios) -> None:
+    groups = np.array([s.metadata["proposal"] for s in scenarios])
+    for seed in range(3):
+        folds = group_kfold(groups, 5, seed)
+        for g in np.unique(groups):
+            assert len(set(folds[groups == g])) == 1
+        assert set(folds) == set(range(5))
+    with pytest.raises(BadInput):
+        group_kfold(groups, 1, 0)
+
+
+def test_lad_fit_recovers_convex_weights() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 100, size=(60, 3))
+    w = np.array([0.2, 0.0, 0.8])
+    assert fit_convex_lad(x, x @ w) == pytest.approx(w, abs=1e-6)
+
+
+def test_cross_validation_is_reproducible_and_beats_compromise(scenarios) -> None:
+    votes = load_deu(capability="votes")
+    a = cross_validate(votes, k=5, seeds=(0, 1), bootstrap=100)
+    b = cross_validate(votes, k=5, seeds=(0, 1), bootstrap=100)
+    assert a.summary == b.summary
+    assert a.summary["n"] == 220
+    assert a.summary["mae_stacked_cv"] < a.summary["mae_compromise"]
+    assert len(a.fold_weights) == 10
+
+
+def test_stacked_shipped_params_and_determinism(scenarios) -> None:
+    from alliance.negotiation.models.stacked import FEATURES, load_params
+
+    p = load_params()
+    w = np.array([p["weights"][f] for f in FEATURES])
+    assert w.min() >= 0 and w.sum() == pytest.approx(1.0)
+    assert p["date_fitted"] and p["cv"]["mae_stacked_cv"] < p["cv"]["mae_compromise_same_issues_votes"]
+    solve = get_model("stacked")
+    s = load_deu(capability="votes")[0]
+    o1, o2 = solve(s).outcome, solve(s).outcome
+    np.testing.assert_array_equal(o1, o2)
+    feats = solve(s).details["features"]
+    expect = sum(p["weights"][f] * feats[f][0] for f in FEATURES)
+    assert o1[0] == pytest.approx(expect)
+    # the shipped weights are the full-calibration fit
+    from alliance.backtest import fit_stacked
+
+    assert fit_stacked(load_deu(capability="votes")) == pytest.approx(p["weights"], abs=2e-3)
+
+
+def test_stacked_on_a_scenario_without_chair_or_co_legislator() -> None:
+    s = Scenario(
+        name="x",
+        issues=(Issue(name="i"),),
+        actors=(
+            Actor(name="a", capability=1, positions={"i": 0.0}, saliences={"i": 1.0}),
+            Actor(name="b", capability=1, positions={"i": 100.0}, saliences={"i": 1.0}),
+        ),
+    )
+    res = get_model("stacked")(s)
+    # every missing feature falls back to the compromise (50); the weighted median is 0 and the midpoint 50
+    from alliance.negotiation.models.stacked import load_params
+
+    w = load_params()["weights"]
+    assert res.outcome[0] == pytest.approx(50.0 * (1 - w["weighted_median"]))
+    assert "compromise stands in" in res.notes["i"]
+
+
+def _run(capsys, args: list[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    out, err = capsys.readouterr()
+    return int(exc.value.code or 0), out, err
+
+
+def test_cli_acceptance_json(capsys) -> None:
+    code, out, _ = _run(
+        capsys,
+        ["backtest", "deu-calibration", "--model", "compromise", "--capability", "equal", "--format", "json",
+         "--bootstrap", "100"],
+    )  # fmt: skip
+    assert code == 0
+    data = json.loads(out)
+    comp = next(m for m in data["models"] if m["model"] == "compromise")
+    assert round(comp["mae"], 2) == 24.09 and comp["n"] == 220
+
+
+def test_cli_all_lists_stacked_with_interval(capsys, tmp_path) -> None:
+    png = tmp_path / "bt.png"
+    code, out, _ = _run(
+        capsys, ["backtest", "deu-calibration", "--model", "all", "--format", "json", "--bootstrap", "100",
+                 "--plot", str(png)],
+    )  # fmt: skip
+    assert code == 0 and png.stat().st_size > 1000
+    models = {m["model"]: m for m in json.loads(out)["models"]}
+    assert "stacked" in models
+    assert models["stacked"]["diff_lo"] <= models["stacked"]["diff_vs_compromise"] <= models["stacked"]["diff_hi"]
+
+
+def test_cli_bad_input_exits_2(capsys, tmp_path) -> None:
+    code, _, err = _run(capsys, ["backtest", "deu-calibration", "--model", "nope"])
+    assert code == 2 and "unknown model 'nope'" in err
+    code, _, err = _run(capsys, ["backtest", "deu-calibration", "--capability", "gdp"])
+    assert code == 2 and "capability" in err
+    bad = tmp_path / "bad.tsv"
+    bad.write_text(
+        "prnr\tisnr\tproc\tcounvte\tintro\tpcom\tscom\trp\tout\nd1\ti1\tCOD\tQMV\t01-01-05\tabc\t50\t0\t10\n"
+    )
+    code, _, err = _run(capsys, ["backtest", str(bad)])
+    assert code == 2 and "row 1, column 'pcom'" in err and "Traceback" not in err
+
+
+def test_cli_cv(capsys) -> None:
+    code, out, _ = _run(
+        capsys, ["backtest", "deu-calibration", "--capability", "votes", "--cv", "5", "--cv-seeds", "2",
+                 "--bootstrap", "100", "--format", "json"],
+    )  # fmt: skip
+    assert code == 0
+    s = json.loads(out)["summary"]
+    assert s["folds"] == 5 and s["seeds"] == [0, 1]
