@@ -188,3 +188,18 @@ def test_bad_input_exits_2_with_one_line(capsys: pytest.CaptureFixture[str], arg
 def test_bad_input_in_a_subprocess_has_no_traceback() -> None:
     res = run("hague-path", "--gdp-growth", "XYZ=2")
     assert res.returncode == 2 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
+
+
+def test_readme_burden_sharing_examples_run(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Burden sharing", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```bash", 1)[1].split("```", 1)[0]
+    commands = [line.split("#", 1)[0].split() for line in block.strip().splitlines()]
+    assert len(commands) == 7
+    monkeypatch.chdir(tmp_path)  # --plot files land here
+    for argv in commands:
+        assert argv[0] == "alliance"
+        code, out, err = call(capsys, *argv[1:])
+        assert code == 0, (argv, err)
+        assert out
+    assert (tmp_path / "gaps.png").exists() and (tmp_path / "oz.html").exists()
