@@ -30,6 +30,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "alliance.cli.claims_cmd",
     "alliance.cli.spending_cmd",
     "alliance.cli.backtest_cmd",
+    "alliance.cli.negotiate_cmd",
+    "alliance.cli.simulate_cmd",
 )
 
 
