@@ -27,6 +27,7 @@ import inspect
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -38,7 +39,7 @@ from alliance.negotiation.models.base import ModelOutcome
 from alliance.negotiation.models.batch import Batch, batch_from_scenario, safe_weights
 from alliance.negotiation.scenario import Actor, Scenario
 
-__all__ = ["MOVE_SHARE", "Forecast", "forecast", "forecast_all", "plot_forecasts"]
+__all__ = ["MOVE_SHARE", "Forecast", "forecast", "forecast_all", "negotiate", "plot_forecasts", "save_plot"]
 
 #: Size of the move used to test pivotality, as a share of the issue's scale.
 MOVE_SHARE = 0.10
@@ -486,18 +487,36 @@ def _jsonable(obj: Any) -> Any:
 
 
 def _issue_details(details: Mapping[str, Any], issues: tuple[str, ...], j: int) -> dict[str, Any]:
-    """The part of a model's details that concerns issue ``j``: mappings keyed by issue and arrays whose last
-    axis is the issue axis are sliced; anything else is passed whole."""
+    """The part of a model's details that concerns issue ``j``: mappings keyed by issue and numeric arrays or
+    nested lists whose last axis is the issue axis (the ``ModelOutcome`` convention) are sliced; anything else
+    is passed whole."""
     out: dict[str, Any] = {}
     n = len(issues)
     for key, val in details.items():
         if isinstance(val, Mapping) and all(k in issues for k in val):
             out[key] = val.get(issues[j])
-        elif isinstance(val, np.ndarray) and val.ndim >= 1 and val.shape[-1] == n:
-            out[key] = val[..., j]
+        elif (arr := _numeric_array(val)) is not None and arr.ndim >= 1 and arr.shape[-1] == n:
+            out[key] = arr[..., j]
         else:
             out[key] = val
     return out
+
+
+def _numeric_array(val: Any) -> np.ndarray | None:
+    """``val`` as a float array if it is a (nested) list or array of numbers (None -> NaN), else None."""
+    if isinstance(val, np.ndarray):
+        return val if val.dtype.kind in "fiub" else None
+    if not isinstance(val, list | tuple) or not val:
+        return None
+    try:
+        arr = np.asarray(val, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return arr
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "\u2026"
 
 
 def _html(text: str) -> str:
@@ -521,7 +540,7 @@ def plot_forecasts(forecasts: Mapping[str, Forecast]) -> Any:
     batch = batch_from_scenario(sc)
     w = safe_weights(batch, "cs")[0]
     n_i = len(sc.issues)
-    fig = Figure(figsize=(9, 1.9 * n_i + 0.8), layout="constrained")
+    fig = Figure(figsize=(11, 2.2 * n_i + 1.0), layout="constrained")
     axes = fig.subplots(n_i, 1, squeeze=False)[:, 0]
     colors = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
     for j, (ax, it) in enumerate(zip(axes, sc.issues, strict=True)):
@@ -537,14 +556,91 @@ def plot_forecasts(forecasts: Mapping[str, Forecast]) -> Any:
             oj = fc.outcome[j]
             if not np.isnan(oj):
                 ax.axvline(oj, color=colors[k % len(colors)], linewidth=2, label=name)
-        for label, v in it.formulations.items():
-            ax.annotate(label, (v, 0.42), fontsize=7, rotation=0, ha="center", color="#333333")
-            ax.plot([v], [0.35], marker="v", color="#333333", markersize=4)
         ax.set_xlim(it.low - 0.02 * it.span, it.high + 0.02 * it.span)
-        ax.set_ylim(-0.5, 0.55)
+        ax.set_ylim(-0.5, 0.5)
         ax.set_yticks([])
-        ax.set_title(it.title or it.name, fontsize=9, loc="left")
+        ax.set_ylabel(it.title or it.name, fontsize=8, rotation=0, ha="right", va="center", wrap=True)
+        if it.formulations:  # named wordings as ticks along the top edge
+            top = ax.twiny()
+            top.set_xlim(ax.get_xlim())
+            items = sorted(it.formulations.items(), key=lambda kv: kv[1])
+            top.set_xticks([v for _, v in items])
+            top.set_xticklabels([_clip(label, 28) for label, _ in items], fontsize=6, rotation=20, ha="left")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 8), fontsize=8)
     fig.suptitle(sc.title or sc.name, fontsize=10)
     return fig
+
+
+def negotiate(scenario: Scenario | str, model: str = "all", rounds: int | None = None) -> dict[str, Forecast]:
+    """What ``alliance negotiate`` computes: forecasts of one, several (comma-separated) or ``all`` models.
+
+    Args:
+        scenario: a :class:`Scenario`, a bundled name or a file path.
+        model: a model name, names separated by commas, or ``all`` (every available model).
+        rounds: rounds for the iterative models that take a ``rounds`` option (e.g. ``eum``).
+
+    Raises:
+        BadInput: an unknown or unavailable model, ``rounds`` < 1 or given to models that take none.
+    """
+    from alliance.negotiation.schema import load_scenario
+
+    valid = model_names()
+    names = valid if model.strip().lower() == "all" else [m.strip() for m in model.split(",") if m.strip()]
+    if not names:
+        raise BadInput(f"--model {model!r}: give a model name; valid: {', '.join(valid)}, all")
+    for name in names:
+        if name not in valid:
+            try:
+                get_model(name)
+            except BadInput as exc:
+                raise BadInput(f"--model {name!r}: {exc}; or all") from None
+    options: dict[str, Any] = {}
+    if rounds is not None:
+        if rounds < 1:
+            raise BadInput(f"--rounds {rounds}: must be at least 1")
+        takers = [n for n in names if "rounds" in _accepted(get_model(n), {"rounds": rounds})[0]]
+        if not takers:
+            raise BadInput(f"--rounds applies only to models that iterate (e.g. eum); not to {', '.join(names)}")
+        options["rounds"] = rounds
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    return forecast_all(sc, names, **options)
+
+
+def save_plot(forecasts: Mapping[str, Forecast], path: str | Path) -> Path:
+    """Write :func:`plot_forecasts` to ``path`` (.png, .svg or .html with the SVG inline), atomically."""
+    import io
+    import os
+    import tempfile
+
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in (".png", ".svg", ".html"):
+        raise BadInput(f"plot file {str(p)!r}: the file must end in .png, .svg or .html")
+    if not p.parent.exists():
+        raise BadInput(f"plot file {str(p)!r}: folder {str(p.parent)!r} does not exist")
+    fig = plot_forecasts(forecasts)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png" if suffix == ".png" else "svg", dpi=130)
+    payload = buf.getvalue()
+    if suffix == ".html":
+        first = next(iter(forecasts.values()))
+        title = _html(first.scenario.title or first.scenario.name)
+        body = payload.decode("utf-8")
+        body = body[body.find("<svg") :]
+        payload = (
+            f'<!doctype html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>'
+            f"<body>\n{body}\n</body></html>\n"
+        ).encode()
+    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file ordinary permissions
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return p

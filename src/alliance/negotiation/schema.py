@@ -37,6 +37,7 @@ __all__ = [
     "scenario_from_frame",
     "scenario_to_dict",
     "template_yaml",
+    "write_template",
 ]
 
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".tsv")
@@ -639,6 +640,34 @@ def _from_text(raw: str, suffix: str, source: str) -> Scenario:
 def template_yaml() -> str:
     """A commented starting scenario file (valid as it stands; edit it)."""
     return _TEMPLATE
+
+
+def write_template(path: str | Path, *, force: bool = False) -> Path:
+    """Write :func:`template_yaml` to ``path`` atomically; refuse to overwrite an existing file unless ``force``.
+
+    Raises:
+        BadInput: the file exists (without ``force``) or its folder does not.
+    """
+    import os
+    import tempfile
+
+    p = Path(path)
+    if p.exists() and not force:
+        raise BadInput(f"{str(p)!r} already exists; use --force to overwrite it")
+    if not p.parent.is_dir():
+        raise BadInput(f"cannot write {str(p)!r}: folder {str(p.parent)!r} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file ordinary permissions
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(_TEMPLATE)
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return p
 
 
 _TEMPLATE = """\
