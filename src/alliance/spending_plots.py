@@ -10,7 +10,7 @@ embedded, so the file works offline) and the file is written atomically. Nothing
 from __future__ import annotations
 
 import os
-import tempfile
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -70,16 +70,15 @@ def save_figure(fig: Any, path: str | os.PathLike[str]) -> Path:
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise BadInput(f"plot file {str(target)!r}: directory {str(directory)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=directory)
-    os.close(fd)
+    # A unique temp name in the target's directory, created with mode 0o666 so the umask applies as for any
+    # file (mkstemp would make it 0600), then renamed over the target: readers never see a partial file.
+    tmp = str(directory / f".{target.name}.{os.getpid()}.{uuid.uuid4().hex}{target.suffix}")
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
         if is_plotly:
             fig.write_html(tmp, include_plotlyjs=True, full_html=True)
         else:
             fig.savefig(tmp, format="png", dpi=120)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the result the usual permissions
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
