@@ -1,0 +1,239 @@
+"""The exchange model: equal-gain exchanges of positions between pairs of actors on pairs of issues.
+
+Actors trade support: i gives way on an issue it cares little about in return for j giving way on one that
+i cares much about, and both end up better off (Coleman's vote trading, as modelled by Stokman & Van den Bos
+1992 and Stokman & Van Oosten 1994; the equal-gain solution of Arregui, Stokman & Thomson 2004, 2006).
+
+Model, per round (all distances on each issue's scale mapped to 0-1, so issues of different units compare):
+
+- The expected outcome of issue ``a`` is the compromise ``O_a = sum_i w_ia x_ia / W_a`` with
+  ``w_ia = c_i s_ia`` and ``W_a = sum_i w_ia`` (Stokman & Van Oosten 1994, eq. 1).
+- Actor i's loss is ``sum_a s_ia |x_ia - O_a|``. When j shifts its position on ``a`` by ``t``, ``O_a`` moves by
+  ``delta_a = t w_ja / W_a``.
+- An exchange (i, j, a, b): j moves on ``a`` towards ``x_ia``, i moves on ``b`` towards ``x_jb``. It needs i and
+  j on opposite sides of the outcome on both issues, and i to care relatively more about ``a`` and j about
+  ``b``: ``s_ia s_jb > s_ib s_ja`` (differing salience ratios). The gains are
+  ``G_i = s_ia delta_a - s_ib delta_b`` and ``G_j = s_jb delta_b - s_ja delta_a``.
+- Equal gain (Arregui et al. 2006): ``G_i = G_j`` gives ``delta_b / delta_a = (s_ia + s_ja) / (s_ib + s_jb)``
+  and ``G = delta_a (s_ia s_jb - s_ib s_ja) / (s_ib + s_jb)``. The exchange is as large as it can be without
+  a shift overshooting the other's position (``t <= |x_ia - x_ja|``) and without the outcome passing the
+  beneficiary's position (``delta_a <= |x_ia - O_a|``, where the linear gains stop holding).
+- Execution rule: candidates are executed in order of gain, highest first; an actor takes part in at most one
+  exchange per issue per round (an exchange occupies both its issues for both partners), so every executed
+  exchange is valued at the positions the round started from. Then outcomes are recomputed and the next round
+  searches again, until no profitable exchange remains or the rounds run out.
+
+The search is vectorised over ordered actor pairs and issue pairs, arrays shaped ``(A, A, I, I)``; only the
+executed exchanges are a Python loop.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from alliance.errors import BadInput
+from alliance.negotiation.models.base import ModelOutcome
+from alliance.negotiation.scenario import Scenario
+
+__all__ = ["compromise", "exchange_rounds", "find_exchanges", "solve"]
+
+_TOL = 1e-12
+_SIDE_TOL = 1e-9  # on the 0-1 scale
+
+
+def compromise(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted mean per issue of ``x`` shaped ``(A, I)`` with weights ``w`` (0 where absent); NaN if none."""
+    mask = ~np.isnan(x)
+    ww = np.where(mask, w, 0.0)
+    tot = ww.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(tot > 0, (ww * np.where(mask, x, 0.0)).sum(axis=0) / np.where(tot > 0, tot, 1.0), np.nan)
+
+
+def find_exchanges(x: np.ndarray, capability: np.ndarray, salience: np.ndarray) -> dict[str, np.ndarray]:
+    """All profitable equal-gain exchanges at positions ``x`` (on 0-1 scales), vectorised.
+
+    Args:
+        x: positions ``(A, I)`` on 0-1, NaN where the actor is not involved.
+        capability: ``(A,)``.
+        salience: ``(A, I)`` on 0-1.
+
+    Returns:
+        Arrays shaped ``(A, A, I, I)`` indexed ``[i, j, a, b]`` with ``i < j`` (i cares more about ``a``, j
+        about ``b``; the same exchange read from j's side is not repeated):
+        ``gain`` (equal gain, 0 where no exchange), ``shift_j`` (signed move of j on ``a``), ``shift_i``
+        (signed move of i on ``b``), and ``outcome`` ``(I,)``.
+    """
+    mask = ~np.isnan(x)
+    n_act, n_iss = x.shape
+    s = np.where(mask, np.nan_to_num(salience), 0.0)
+    w = np.where(mask, np.nan_to_num(capability)[:, None] * s, 0.0)
+    xf = np.where(mask, x, 0.0)
+    big_w = w.sum(axis=0)
+    out = compromise(x, w)
+    of = np.nan_to_num(out)
+    # -1 / +1 relative to the outcome; 0 on it (within rounding: an exchange capped by the outcome reaching the
+    # beneficiary leaves it exactly there) or absent.
+    gap = xf - of
+    side = np.where(mask & (np.abs(gap) > _SIDE_TOL), np.sign(gap), 0.0)
+    # Broadcast helpers: I = [i, _, a, _], J = [_, j, a, _] etc. Every array below is (A, A, I, I).
+    x_ia, x_ja = xf[:, None, :, None], xf[None, :, :, None]
+    x_ib, x_jb = xf[:, None, None, :], xf[None, :, None, :]
+    s_ia, s_ja = s[:, None, :, None], s[None, :, :, None]
+    s_ib, s_jb = s[:, None, None, :], s[None, :, None, :]
+    w_ja, w_ib = w[None, :, :, None], w[:, None, None, :]
+    w_a, w_b = big_w[None, None, :, None], big_w[None, None, None, :]
+    o_a, o_b = of[None, None, :, None], of[None, None, None, :]
+    opposite_a = side[:, None, :, None] * side[None, :, :, None] < 0
+    opposite_b = side[:, None, None, :] * side[None, :, None, :] < 0
+    cross = s_ia * s_jb - s_ib * s_ja  # > 0: i cares relatively more about a, j about b
+    eye_i = np.eye(n_iss, dtype=bool)[None, None, :, :]
+    # (i, j, a, b) and (j, i, b, a) are the same exchange: keep the one with i < j.
+    upper = np.triu(np.ones((n_act, n_act), dtype=bool), k=1)[:, :, None, None]
+    ok = opposite_a & opposite_b & (cross > _TOL) & upper & ~eye_i & (w_ja > 0) & (w_ib > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        safe_wa, safe_wb = np.where(w_a > 0, w_a, 1.0), np.where(w_b > 0, w_b, 1.0)
+        # Largest outcome moves: no overshoot of the other's position, no outcome past the beneficiary.
+        da_max = np.minimum(np.abs(x_ia - x_ja) * w_ja / safe_wa, np.abs(x_ia - o_a))
+        db_max = np.minimum(np.abs(x_jb - x_ib) * w_ib / safe_wb, np.abs(x_jb - o_b))
+        ratio = (s_ia + s_ja) / np.where(s_ib + s_jb > 0, s_ib + s_jb, 1.0)  # delta_b / delta_a, equal gain
+        d_a = np.minimum(da_max, db_max / np.where(ratio > 0, ratio, 1.0))
+        d_b = ratio * d_a
+        gain = d_a * cross / np.where(s_ib + s_jb > 0, s_ib + s_jb, 1.0)
+        ok &= gain > _TOL
+        gain = np.where(ok, gain, 0.0)
+        shift_j = np.where(ok, np.sign(x_ia - x_ja) * d_a * safe_wa / np.where(w_ja > 0, w_ja, 1.0), 0.0)
+        shift_i = np.where(ok, np.sign(x_jb - x_ib) * d_b * safe_wb / np.where(w_ib > 0, w_ib, 1.0), 0.0)
+    return {"gain": gain, "shift_i": shift_i, "shift_j": shift_j, "outcome": out}
+
+
+def exchange_rounds(
+    positions: np.ndarray,
+    capability: np.ndarray,
+    salience: np.ndarray,
+    rounds: int = 5,
+    low: np.ndarray | float | None = None,
+    high: np.ndarray | float | None = None,
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Run the exchange model on one scenario.
+
+    Args:
+        positions: ``(A, I)``, NaN where the actor is not involved.
+        capability: ``(A,)``.
+        salience: ``(A, I)`` on 0-1.
+        rounds: maximum rounds of exchanges (stops early when none is profitable).
+        low, high: issue scale ends (scalar or ``(I,)``); distances are divided by ``high - low``. Default 0-1.
+
+    Returns:
+        ``(positions_by_round, exchanges)``: positions shaped ``(rounds_run + 1, A, I)`` on the issues' own
+        scales, and one dict per executed exchange with integer indices ``round`` (1-based), ``i``, ``j``,
+        ``a`` (the issue j moves on), ``b`` (the issue i moves on), ``shift_i``, ``shift_j`` (signed, scale
+        units) and ``gain`` (equal gain of each partner, salience x share of the scale).
+    """
+    x = np.asarray(positions, dtype=float)
+    c = np.asarray(capability, dtype=float)
+    s = np.asarray(salience, dtype=float)
+    if x.ndim != 2 or s.shape != x.shape or c.shape != (x.shape[0],):
+        raise BadInput(
+            f"positions and salience must be (actors, issues) and capability (actors,), got {x.shape}, {s.shape}, {c.shape}"
+        )
+    if rounds < 0:
+        raise BadInput(f"rounds must be >= 0, got {rounds}")
+    n_iss = x.shape[1]
+    lo = np.broadcast_to(np.asarray(0.0 if low is None else low, dtype=float), (n_iss,))
+    span = np.broadcast_to(np.asarray(1.0 if high is None else high, dtype=float), (n_iss,)) - lo
+    span = np.where(span > 0, span, 1.0)
+    z = (x - lo) / span
+    path = [x.copy()]
+    exchanges: list[dict[str, Any]] = []
+    for t in range(1, rounds + 1):
+        found = find_exchanges(z, c, s)
+        gain = found["gain"].copy()
+        if not (gain > 0).any():
+            break
+        new = z.copy()
+        while True:  # one pass per executed exchange: take the best, then block its actors on its issues
+            k = int(np.argmax(gain))
+            g = float(gain.flat[k])
+            if g <= 0:
+                break
+            i, j, a, b = (int(v) for v in np.unravel_index(k, gain.shape))
+            sh_i, sh_j = float(found["shift_i"][i, j, a, b]), float(found["shift_j"][i, j, a, b])
+            # A full move lands exactly on the partner's position (no rounding residue).
+            new[i, b] = z[j, b] if abs(z[i, b] + sh_i - z[j, b]) <= 1e-9 else z[i, b] + sh_i
+            new[j, a] = z[i, a] if abs(z[j, a] + sh_j - z[i, a]) <= 1e-9 else z[j, a] + sh_j
+            exchanges.append(
+                {
+                    "round": t,
+                    "i": i,
+                    "j": j,
+                    "a": a,
+                    "b": b,
+                    "shift_i": float(sh_i * span[b]),
+                    "shift_j": float(sh_j * span[a]),
+                    "gain": g,
+                }
+            )
+            # Block every candidate in which i or j acts on issue a or b (as either partner).
+            for actor in (i, j):
+                for issue in (a, b):
+                    gain[actor, :, issue, :] = 0.0
+                    gain[actor, :, :, issue] = 0.0
+                    gain[:, actor, issue, :] = 0.0
+                    gain[:, actor, :, issue] = 0.0
+        z = new
+        path.append(z * span + lo)
+    return np.stack(path), exchanges
+
+
+def solve(scenario: Scenario, rounds: int = 5) -> ModelOutcome:
+    """Forecast every issue of ``scenario`` with the exchange model.
+
+    The outcome is the compromise (capability x salience weighted mean) after the exchanges. With one issue
+    no exchange is possible: the outcome is the compromise, with a note.
+
+    Returns:
+        ``ModelOutcome`` with ``details``: ``exchanges`` (dicts with ``round``, ``actor_i``, ``actor_j``,
+        ``issue_i_moves_on``, ``issue_j_moves_on``, ``shift_i``, ``shift_j``, ``gain``), ``rounds`` (positions
+        per round, per actor, per issue; None where not involved), ``compromise`` (the outcome before any
+        exchange) and ``rounds_run``.
+    """
+    arr = scenario.arrays()
+    path, raw = exchange_rounds(arr.positions, arr.capability, arr.salience, rounds, arr.low, arr.high)
+    w = arr.capability[:, None] * np.nan_to_num(arr.salience)
+    before = compromise(arr.positions, w)
+    after = compromise(path[-1], w)
+    notes: dict[str, str] = {}
+    if len(arr.issues) < 2:
+        for name in arr.issues:
+            notes[name] = "one issue only: no exchange is possible, the outcome is the compromise"
+    elif not raw:
+        for name in arr.issues:
+            notes[name] = "no profitable exchange (saliences proportional or no opposed pairs): the compromise"
+    for i_idx, name in enumerate(arr.issues):
+        if np.isnan(after[i_idx]):
+            notes[name] = "no actor with weight takes part in this issue"
+    exchanges = [
+        {
+            "round": e["round"],
+            "actor_i": arr.actors[e["i"]],
+            "actor_j": arr.actors[e["j"]],
+            "issue_i_moves_on": arr.issues[e["b"]],
+            "issue_j_moves_on": arr.issues[e["a"]],
+            "shift_i": e["shift_i"],
+            "shift_j": e["shift_j"],
+            "gain": e["gain"],
+        }
+        for e in raw
+    ]
+    details: dict[str, Any] = {
+        "exchanges": exchanges,
+        "rounds": np.where(np.isnan(path), np.array(None, dtype=object), path.astype(object)).tolist(),
+        "compromise": [None if np.isnan(v) else float(v) for v in before],
+        "rounds_run": len(path) - 1,
+        "actors": list(arr.actors),
+        "issues": list(arr.issues),
+    }
+    return ModelOutcome(model="exchange", outcome=after, notes=notes, details=details)
