@@ -195,7 +195,7 @@ def _check(m: ScenarioModel) -> list[str]:
         if it.name in scales:
             errs.append(f"{p}.name: duplicate issue {it.name!r}")
         if not (_finite(it.low) and _finite(it.high) and it.low < it.high):
-            errs.append(f"{p}: low ({it.low}) must be below high ({it.high})")
+            errs.append(f"{p}: low ({_num(it.low)}) must be below high ({_num(it.high)})")
             scales[it.name] = (-math.inf, math.inf)
             continue
         scales[it.name] = (it.low, it.high)

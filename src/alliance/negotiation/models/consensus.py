@@ -9,10 +9,11 @@ Rosenthal 1978). Definitions used here, per issue:
   the reversion point ``d`` under linear single-peaked preferences, ``|x - x_i| <= |d - x_i|``, i.e.
   ``[x_i - |d - x_i|, x_i + |d - x_i|]``, clipped to the scale;
 - ``consensus``: the win-set is the intersection of the veto actors' intervals, ``[max lo_i, min hi_i]``. It is
-  empty only when stated bounds exclude each other (intervals on a line intersect iff every pair does, Helly),
-  and then the deadlock is caused by the actors with the highest lower end and the lowest upper end (a
-  minimal blocking set: removing them, and only then, can the rest agree). If the win-set is the single point
-  ``d`` the status quo holds (noted: there are veto actors on both sides of it);
+  empty only when stated bounds exclude each other. Intervals on a line intersect iff every pair does (Helly),
+  so the actors with the highest lower end and the lowest upper end form a minimal set whose intervals have
+  no common point: they are reported as ``deadlock_by`` (with ties, all actors at that end). Removing one of
+  them may still leave a deadlock if others conflict too; the forecast's pivotal analysis says who would.
+  If the win-set is the single point ``d`` the status quo holds (noted: veto actors sit on both sides of it);
 - ``qmv``: the win-set is the set of points accepted by a qualified majority of the voting actors (all except
   the chair), by capability share and/or by count share (``rule.capability_threshold``/``count_threshold``);
   it is a union of intervals; empty -> deadlock, caused by the actors who reject the best-supported point;
