@@ -31,6 +31,7 @@ __all__ = [
     "fit_stacked",
     "group_kfold",
     "model_batch",
+    "select_snap",
 ]
 
 
@@ -109,14 +110,62 @@ def _scored(batch: DEUBatch) -> np.ndarray:
     return batch.mask.any(axis=1) & ~np.isnan(batch.outcome)
 
 
-def fit_stacked(scenarios: Sequence[Scenario]) -> dict[str, float]:
-    """Fit the stacked weights on all scored issues of ``scenarios`` (what ``params/stacked.json`` ships)."""
+#: Grid of snapping windows (units of the spread of positions) searched by :func:`select_snap`.
+SNAP_GRID: np.ndarray = np.round(np.arange(0.0, 1.0001, 0.05), 2)
+
+
+def _snap(blend: np.ndarray, positions: np.ndarray, tau: float) -> np.ndarray:
+    from alliance.negotiation.models.stacked import snap_to_positions
+
+    return snap_to_positions(blend[:, None], positions[:, :, None], tau)[:, 0]
+
+
+def select_snap(
+    x: np.ndarray, y: np.ndarray, positions: np.ndarray, groups: np.ndarray, k: int = 5, seeds: Sequence[int] = (0,)
+) -> tuple[float, np.ndarray]:
+    """The snapping window with the lowest grouped-CV MAE on these issues (weights refitted in every fold).
+
+    Returns the chosen window and the CV MAE of every window in :data:`SNAP_GRID`.
+    """
+    err = np.zeros(len(SNAP_GRID))
+    for s in seeds:
+        folds = group_kfold(groups, k, int(s))
+        for f in range(k):
+            train, test = folds != f, folds == f
+            blend = x[test] @ fit_convex_lad(x[train], y[train])
+            err += np.array([np.abs(_snap(blend, positions[test], t) - y[test]).sum() for t in SNAP_GRID])
+    curve = err / (len(seeds) * len(y))
+    return float(SNAP_GRID[int(np.argmin(curve))]), curve
+
+
+def _fit(
+    x: np.ndarray, y: np.ndarray, positions: np.ndarray, groups: np.ndarray, inner_seeds: Sequence[int]
+) -> tuple[np.ndarray, float]:
+    """Weights (LAD on all given issues) and the snapping window (grouped CV on the same issues)."""
+    w = fit_convex_lad(x, y)
+    k_inner = min(5, len(np.unique(groups.astype(str))))
+    tau, _ = select_snap(x, y, positions, groups, k=k_inner, seeds=inner_seeds)
+    return w, tau
+
+
+def fit_stacked(scenarios: Sequence[Scenario], snap_seeds: Sequence[int] = tuple(range(10))) -> dict[str, Any]:
+    """Fit the stacked model on all scored issues of ``scenarios`` (what ``params/stacked.json`` ships).
+
+    Returns ``{"weights": {feature: w}, "snap": tau, "snap_curve": {tau: cv_mae}}``; the window is chosen by
+    5-fold grouped CV repeated over ``snap_seeds``.
+    """
     from alliance.negotiation.models.stacked import FEATURES
 
     b = deu_batch(scenarios)
     ok = _scored(b)
-    w = fit_convex_lad(_features(b)[ok], b.outcome[ok])
-    return {f: round(float(v), 4) for f, v in zip(FEATURES, w, strict=True)}
+    x, y, pos, groups = _features(b)[ok], b.outcome[ok], b.positions[ok], b.proposal[ok]
+    w = fit_convex_lad(x, y)
+    tau, curve = select_snap(x, y, pos, groups, k=5, seeds=snap_seeds)
+    return {
+        "weights": {f: round(float(v), 4) for f, v in zip(FEATURES, w, strict=True)},
+        "snap": tau,
+        "snap_curve": {f"{t:.2f}": round(float(c), 3) for t, c in zip(SNAP_GRID, curve, strict=True)},
+    }
 
 
 @dataclass(frozen=True)
@@ -150,13 +199,15 @@ def cross_validate(
     seeds: Sequence[int] = tuple(range(10)),
     bootstrap: int = 2000,
     seed: int = 20261127,
+    inner_seeds: Sequence[int] = (100, 101),
 ) -> CVResult:
-    """K-fold cross-validation grouped by proposal, repeated over ``seeds``; the fit never sees its test fold.
+    """Nested K-fold cross-validation grouped by proposal, repeated over ``seeds``; no fit sees its test fold.
 
-    For each seed and fold: fit the stacked weights (:func:`fit_convex_lad`) on the training folds' issues, then
-    forecast the held-out issues. The compromise model (capability x salience mean, no parameters) is scored on
-    the same issues. The paired difference (stacked - compromise) of the per-issue absolute errors, averaged over
-    seeds, gets a 95% cluster-bootstrap interval resampling proposals.
+    For each seed and outer fold, on the training folds only: fit the blend weights (:func:`fit_convex_lad`) and
+    choose the snapping window by an inner grouped CV (``inner_seeds``); then forecast the held-out proposals.
+    The blend without snapping and the compromise model (capability x salience mean, no parameters) are scored
+    on the same issues. The paired difference (stacked - compromise) of the per-issue absolute errors, averaged
+    over seeds, gets a 95% cluster-bootstrap interval resampling proposals.
     """
     from alliance.negotiation.models.stacked import FEATURES
 
@@ -166,6 +217,7 @@ def cross_validate(
     ok = _scored(b)
     x = _features(b)[ok]
     y = b.outcome[ok]
+    pos = b.positions[ok]
     groups = b.proposal[ok]
     comp_err = np.abs(x[:, 0] - y)
     rows, wrows = [], []
@@ -173,17 +225,22 @@ def cross_validate(
     for s in seeds:
         folds = group_kfold(groups, k, int(s))
         pred = np.empty(len(y))
+        blend = np.empty(len(y))
         for f in range(k):
             train, test = folds != f, folds == f
-            w = fit_convex_lad(x[train], y[train])
-            pred[test] = x[test] @ w
-            wrows.append({"seed": int(s), "fold": f, **dict(zip(FEATURES, w.round(4).tolist(), strict=True))})
+            w, tau = _fit(x[train], y[train], pos[train], groups[train], inner_seeds)
+            blend[test] = x[test] @ w
+            pred[test] = _snap(blend[test], pos[test], tau)
+            wrows.append(
+                {"seed": int(s), "fold": f, **dict(zip(FEATURES, w.round(4).tolist(), strict=True)), "snap": tau}
+            )
         err = np.abs(pred - y)
         err_sum += err
         rows.append(
             {
                 "seed": int(s),
                 "mae_stacked": float(err.mean()),
+                "mae_blend_only": float(np.abs(blend - y).mean()),
                 "mae_compromise": float(comp_err.mean()),
                 "difference": float(err.mean() - comp_err.mean()),
             }
@@ -195,24 +252,28 @@ def cross_validate(
     d_sum = np.bincount(g_idx, weights=diff, minlength=n_g)
     cnt = np.bincount(g_idx, minlength=n_g).astype(float)
     draw = cluster_bootstrap_index(g_idx, bootstrap, seed)
-    boot = d_sum[draw].sum(axis=1) / cnt[draw].sum(axis=1)
+    times = np.zeros((bootstrap, n_g))
+    np.add.at(times, (np.arange(bootstrap)[:, None], draw), 1.0)
+    boot = (times @ d_sum) / (times @ cnt)
     mae_s = float(per_seed["mae_stacked"].mean())
     mae_c = float(comp_err.mean())
+    sd = float(per_seed["mae_stacked"].std(ddof=1)) if len(seeds) > 1 else 0.0
     summary = {
         "n": int(len(y)),
         "proposals": n_g,
         "folds": k,
         "seeds": [int(s) for s in seeds],
+        "inner_seeds": [int(s) for s in inner_seeds],
         "capability": str(scenarios[0].metadata.get("capability", "")) if scenarios else "",
         "mae_stacked_cv": round(mae_s, 3),
-        "mae_stacked_cv_sd_over_seeds": round(float(per_seed["mae_stacked"].std(ddof=1)) if len(seeds) > 1 else 0.0, 3),
+        "mae_stacked_cv_sd_over_seeds": round(sd, 3),
+        "mae_blend_only_cv": round(float(per_seed["mae_blend_only"].mean()), 3),
         "mae_compromise": round(mae_c, 3),
         "difference": round(mae_s - mae_c, 3),
         "difference_ci95": [round(float(np.quantile(boot, 0.025)), 3), round(float(np.quantile(boot, 0.975)), 3)],
         "relative_reduction_pct": round(100.0 * (mae_c - mae_s) / mae_c, 2),
         "bootstrap": bootstrap,
         "bootstrap_seed": seed,
-        "weights_full_fit": fit_stacked(scenarios),
         "date": date.today().isoformat(),
     }
     return CVResult(per_seed=per_seed, summary=summary, fold_weights=pd.DataFrame(wrows))

@@ -23,8 +23,17 @@ A feature that a scenario lacks (no chair, no co-legislator, no reversion point,
 issue) falls back to the compromise, so its weight flows to the compromise: on a NATO scenario with no
 co-legislator the model is ``(w_compromise + w_co_legislator) x compromise + w_setter x chair + ...``.
 
+**Snapping.** DEU experts code positions as the discrete alternatives on the table, and the adopted outcome
+is usually one of them (69% of the calibration issues end exactly at some coded actor's position). So the blend
+is then moved to the nearest involved actor's position when that position lies within ``snap`` x the standard
+deviation of the positions on the issue (a scale-free window); otherwise the blend stands. Cross-validation,
+not theory, chose this step: with ``capability="votes"`` it takes the nested cross-validated MAE on unseen
+proposals from 22.96 (blend alone) to 21.42; with equal capabilities it helps little (23.78 -> 23.60), so treat
+it as a finding on 84 proposals to be confirmed on the held-out half (docs/backtest.md).
+
 The weights are fitted once, by least absolute deviations under ``w >= 0, sum w = 1`` (a linear programme),
-on the DEU III calibration half loaded with ``capability="votes"``, and shipped in ``params/stacked.json`` with
+on the DEU III calibration half loaded with ``capability="votes"``; the snapping window is the one with the
+lowest grouped cross-validated MAE on the same data (grid 0-1 in steps of 0.05); both are shipped in ``params/stacked.json`` with
 their cross-validated accuracy and the date fitted; nothing is refitted at forecast time. Reproduce the fit
 and the cross-validation with ``alliance backtest deu-calibration --capability votes --cv 5``.
 """
@@ -47,6 +56,7 @@ from alliance.negotiation.scenario import Scenario
 __all__ = [
     "FEATURES",
     "load_params",
+    "snap_to_positions",
     "solve",
     "solve_batch",
     "stacked_features",
@@ -140,17 +150,57 @@ def stacked_features(batch: Batch, co_legislator: np.ndarray | None = None) -> n
 
 
 def stacked_kernel(features: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """``(R, I)`` forecasts from ``(R, I, 6)`` features and a weight vector (NaN where the compromise is NaN)."""
+    """``(R, I)`` blended forecasts from ``(R, I, 6)`` features and a weight vector (NaN where the compromise is)."""
     return np.asarray(features @ weights)
+
+
+def snap_to_positions(blend: np.ndarray, positions: np.ndarray, tau: float) -> np.ndarray:
+    """Move each forecast to the nearest involved actor's position if it lies within ``tau`` x the spread.
+
+    The spread is the standard deviation of the involved actors' positions on the issue, so the window is
+    scale-free. Of two equally near positions the lower one is taken, so actor order never matters.
+
+    Args:
+        blend: ``(R, I)`` forecasts.
+        positions: ``(R, A, I)``, NaN where the actor is not involved.
+        tau: window in units of the spread (0 switches snapping off).
+
+    Returns:
+        ``(R, I)``.
+    """
+    if tau <= 0:
+        return blend
+    mask = ~np.isnan(positions)
+    with np.errstate(invalid="ignore"):
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            spread = np.nanstd(positions, axis=1)  # (R, I)
+    dist = np.where(mask, np.abs(positions - blend[:, None, :]), np.inf)
+    best = dist.min(axis=1)  # (R, I)
+    tie = dist <= best[:, None, :] + 1e-9
+    nearest = np.where(tie & mask, positions, np.inf).min(axis=1)
+    snap = np.isfinite(best) & (best <= tau * spread)
+    return np.where(snap, nearest, blend)
+
+
+def _snap_param(snap: float | None) -> float:
+    tau = float(load_params().get("snap", 0.0)) if snap is None else float(snap)
+    if not (tau >= 0 and np.isfinite(tau)):
+        raise BadInput(f"stacked snap {snap!r}: must be a non-negative number (0 switches snapping off)")
+    return tau
 
 
 def solve_batch(
     batch: Batch,
     co_legislator: np.ndarray | None = None,
     weights: Mapping[str, float] | Sequence[float] | None = None,
+    snap: float | None = None,
 ) -> np.ndarray:
     """``(R, I)`` stacked forecasts of a batch (see :func:`solve`)."""
-    return stacked_kernel(stacked_features(batch, co_legislator), _weight_vector(weights))
+    blend = stacked_kernel(stacked_features(batch, co_legislator), _weight_vector(weights))
+    return snap_to_positions(blend, batch.positions, _snap_param(snap))
 
 
 def _co_legislator_mask(scenario: Scenario, name: str | None) -> tuple[np.ndarray | None, str | None]:
@@ -169,6 +219,7 @@ def solve(
     scenario: Scenario,
     co_legislator: str | None = None,
     weights: Mapping[str, float] | Sequence[float] | None = None,
+    snap: float | None = None,
 ) -> ModelOutcome:
     """Forecast each issue as the shipped convex combination of the six features (module docstring).
 
@@ -176,12 +227,15 @@ def solve(
         scenario: the scenario; its chair (``scenario.chair`` or an actor flagged ``chair``) is the agenda setter.
         co_legislator: name of the co-legislator actor; default ``scenario.metadata["co_legislator"]`` if any.
         weights: override the shipped weights (feature -> weight, non-negative, summing to 1).
+        snap: override the shipped snapping window (in units of the spread of positions; 0 = off).
     """
     batch = batch_from_scenario(scenario)
     mask, name = _co_legislator_mask(scenario, co_legislator)
     feats = stacked_features(batch, mask)
     w = _weight_vector(weights)
-    out = stacked_kernel(feats, w)[0]
+    tau = _snap_param(snap)
+    blend = stacked_kernel(feats, w)
+    out = snap_to_positions(blend, batch.positions, tau)[0]
     notes: dict[str, str] = {}
     raw_setter = _actor_position(batch.positions, batch.chair)[0]
     for j, issue in enumerate(scenario.issue_names):
@@ -200,5 +254,8 @@ def solve(
         "weights": dict(zip(FEATURES, w.tolist(), strict=True)),
         "features": {f: feats[0, :, k].tolist() for k, f in enumerate(FEATURES)},
         "co_legislator": name,
+        "blend": blend[0].tolist(),
+        "snap": tau,
+        "snapped": [bool(v) for v in (out != blend[0]) & ~np.isnan(out)],
     }
     return ModelOutcome(model="stacked", outcome=out, notes=notes, details=details)
