@@ -190,10 +190,10 @@ def pledge_step(x: np.ndarray, d: Drivers, k: int) -> np.ndarray:
     live = d.pledge_start <= t
     if not np.any(live):
         return np.zeros_like(x)
-    level = d.pledge_level[live]
-    left = np.maximum(d.pledge_deadline[live] - t, 1).astype(float)
-    due = np.maximum(level[None, None, :] - x[..., None], 0.0) / left  # (R, A, K)
-    return np.asarray(due.max(axis=-1) * (d.member[k] & d.target_applies))
+    due = np.zeros_like(x)
+    for level, deadline in zip(d.pledge_level[live], d.pledge_deadline[live], strict=True):  # a few pledges
+        np.maximum(due, np.maximum(level - x, 0.0) / max(int(deadline) - int(t), 1), out=due)
+    return np.asarray(due * (d.member[k] & d.target_applies))
 
 
 def step(x: np.ndarray, theta: np.ndarray, d: Drivers, k: int) -> np.ndarray:

@@ -23,6 +23,8 @@ from alliance.data import load_allies, load_spending, load_us_forces
 
 __all__ = ["Panel", "load_panel"]
 
+#: A yearly real GDP change larger than this (fraction) is a series break, not growth.
+SERIES_BREAK = 0.2
 #: The edition the simulation is calibrated on (the latest; core defence expenditure, 2014-2026).
 EDITION = 2026
 
@@ -76,9 +78,16 @@ class Panel:
         return self.iso3.index(iso3)
 
     def trend_growth(self, first: int, last: int) -> np.ndarray:
-        """Each ally's compound annual real GDP growth from ``first`` to ``last`` (fraction), ``(A,)``."""
-        g0, g1 = self.gdp[self.row(first)], self.gdp[self.row(last)]
-        return np.asarray((g1 / g0) ** (1.0 / (last - first)) - 1.0)
+        """Each ally's average annual real GDP growth from ``first`` to ``last`` (fraction), ``(A,)``.
+
+        The geometric mean of the yearly growth rates, leaving out series breaks (a yearly change beyond
+        +-:data:`SERIES_BREAK`; Luxembourg's real GDP falls 32% in 2023 in the 2026 edition, a change of basis,
+        not a recession), so that a break does not become a trend. Without breaks this is the compound rate.
+        """
+        g = self.growth[self.row(first) + 1 : self.row(last) + 1]
+        ok = np.abs(g) <= SERIES_BREAK
+        logs = np.where(ok, np.log1p(np.where(ok, g, 0.0)), 0.0)
+        return np.asarray(np.expm1(logs.sum(axis=0) / np.maximum(ok.sum(axis=0), 1)))
 
     def member(self, years: np.ndarray) -> np.ndarray:
         """True where the ally was a NATO member in that year, ``(len(years), A)``."""
