@@ -316,6 +316,11 @@ def backtest(
             "issues it could not forecast, 'mae_own' is its MAE on the issues it did forecast"
         ),
     }
+    if "stacked" in names and src == "deu-calibration":
+        info["caveat"] = (
+            "the stacked model's parameters were fitted on this calibration half, so its figures here are "
+            "in-sample; its out-of-sample accuracy comes from `alliance backtest deu-calibration --cv 5`"
+        )
     return BacktestResult(table=table, breakdown=breakdown, forecasts=forecasts, info=info)
 
 

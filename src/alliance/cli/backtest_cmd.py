@@ -89,6 +89,7 @@ def register(app: typer.Typer) -> None:
                 caption=(
                     f"{info['n_common']} issues every model forecasts (of {info['scored']} scored), "
                     f"{info['bootstrap']} cluster-bootstrap reps over proposals, seed {info['seed']}"
+                    + (f". Note: {info['caveat']}" if "caveat" in info else "")
                 ),
             )
             wide = result.breakdown.pivot_table(index=["by", "group", "n"], columns="model", values="mae", sort=False)
