@@ -28,6 +28,7 @@ app = typer.Typer(
 _COMMAND_MODULES: tuple[str, ...] = (
     "alliance.cli.data_cmd",
     "alliance.cli.claims_cmd",
+    "alliance.cli.brief_cmd",
     "alliance.cli.spending_cmd",
     "alliance.cli.backtest_cmd",
     "alliance.cli.negotiate_cmd",
