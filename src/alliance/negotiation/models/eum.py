@@ -48,9 +48,10 @@ import numpy as np
 
 from alliance.errors import BadInput, one_of
 from alliance.negotiation.models.base import ModelOutcome
+from alliance.negotiation.models.batch import Batch
 from alliance.negotiation.scenario import Scenario
 
-__all__ = ["eum_rounds", "solve", "weighted_median"]
+__all__ = ["eum_rounds", "solve", "solve_batch", "solve_runs", "weighted_median"]
 
 #: Normalisations of the win probability (step 3), see :func:`_win_probability`.
 PROBABILITY = ("global", "pairwise")
@@ -116,9 +117,12 @@ def _expected_utility(
     """
     r = risk
     # Step 2: utilities of i for success, failure and the status quo, on [-2, 2].
-    u_s = 2.0 - 4.0 * (0.5 - 0.5 * dist) ** r
-    u_f = 2.0 - 4.0 * (0.5 + 0.5 * dist) ** r
-    u_sq = 2.0 - 4.0 * 0.5**r
+    if isinstance(r, float) and r == 1.0:  # risk-neutral (step 5's first pass): no powers needed
+        u_s, u_f, u_sq = 2.0 * dist, -2.0 * dist, np.zeros(1)
+    else:
+        u_s = 2.0 - 4.0 * (0.5 - 0.5 * dist) ** r
+        u_f = 2.0 - 4.0 * (0.5 + 0.5 * dist) ** r
+        u_sq = 2.0 - 4.0 * 0.5**r
     s_j = sal[..., None, :]
     # Step 4: E_i(ij) = s_j (P U_s + (1-P) U_f) + (1 - s_j) U_s - Q U_sq - (1-Q)(T U_b + (1-T) U_w).
     eu = s_j * (prob * u_s + (1.0 - prob) * u_f) + (1.0 - s_j) * u_s - q * u_sq
@@ -132,26 +136,76 @@ def _expected_utility(
     return eu
 
 
+def _support(xf: np.ndarray, wf: np.ndarray) -> np.ndarray:
+    """``sum_k w_k max(a_k, 0)`` with ``a_k = |x_k - x_j| - |x_k - x_i|`` for every pair, in ``O(A^2 log A)``.
+
+    On a line, ``a_k`` is ``d = |x_i - x_j|`` for the voters at or beyond ``x_i`` (on i's side), falls linearly
+    to 0 at the midpoint ``m`` and is negative past it. So with the cumulative weight ``F(t)`` and weighted
+    position ``G(t)`` of the voters at or below ``t``, for ``x_i < x_j``::
+
+        sum_k w_k max(a_k, 0) = d F(x_i) + (x_i + x_j) (F(m) - F(x_i)) - 2 (G(m) - G(x_i))
+
+    and the mirror image for ``x_i > x_j``. The integrand is continuous at ``x_i`` and ``m``, so ties between a
+    voter and either threshold cannot change the sum. ``F`` and ``G`` at the ``A^2`` midpoints come from one
+    ``searchsorted`` over all rows (each row shifted by ``2 row`` on a 0-1 rescaled axis), instead of the
+    ``(A, A, A)`` tensor.
+    """
+    shape = xf.shape
+    n_act = shape[-1]
+    x2 = xf.reshape(-1, n_act)
+    w2 = wf.reshape(-1, n_act)
+    n_rows = x2.shape[0]
+    lo = x2.min(axis=1, keepdims=True)
+    span = x2.max(axis=1, keepdims=True) - lo
+    span = np.where(span > 0, span, 1.0)
+    u = (x2 - lo) / span  # 0-1 per row; the support is linear in x, so it is rescaled back at the end
+    order = np.argsort(u, axis=1, kind="stable")
+    us = np.take_along_axis(u, order, axis=1)
+    ws = np.take_along_axis(w2, order, axis=1)
+    zeros = np.zeros((n_rows, 1))
+    f_cum = np.concatenate([zeros, np.cumsum(ws, axis=1)], axis=1)  # f_cum[r, n] = weight of the n lowest
+    g_cum = np.concatenate([zeros, np.cumsum(ws * us, axis=1)], axis=1)
+    offset = 2.0 * np.arange(n_rows)[:, None]
+    keys = (us + offset).ravel()
+    base = n_act * np.arange(n_rows)
+
+    def at(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """F and G at thresholds ``t`` shaped ``(rows, ...)`` on the 0-1 axis."""
+        flat = t.reshape(n_rows, -1)
+        idx = np.searchsorted(keys, (flat + offset).ravel(), side="right").reshape(flat.shape) - base[:, None]
+        idx = np.clip(idx, 0, n_act)
+        f = np.take_along_axis(f_cum, idx, axis=1).reshape(t.shape)
+        g = np.take_along_axis(g_cum, idx, axis=1).reshape(t.shape)
+        return f, g
+
+    f_i, g_i = at(u)
+    u_i, u_j = u[:, :, None], u[:, None, :]
+    f_m, g_m = at(0.5 * (u_i + u_j))
+    f_i, g_i = f_i[:, :, None], g_i[:, :, None]
+    total = f_cum[:, -1][:, None, None]
+    d = np.abs(u_i - u_j)
+    below = d * f_i + (u_i + u_j) * (f_m - f_i) - 2.0 * (g_m - g_i)  # x_i < x_j
+    above = d * (total - f_i) + 2.0 * (g_i - g_m) - (u_i + u_j) * (f_i - f_m)  # x_i > x_j
+    num = np.where(u_i < u_j, below, np.where(u_i > u_j, above, 0.0))
+    num = np.maximum(num, 0.0) * span[:, :, None]
+    return num.reshape(*shape, n_act)
+
+
 def _win_probability(
-    wf: np.ndarray, dist: np.ndarray, pull: np.ndarray, mask: np.ndarray, probability: str
+    xf: np.ndarray, wf: np.ndarray, dist: np.ndarray, pull: np.ndarray, mask: np.ndarray, probability: str
 ) -> np.ndarray:
     """``P_i(ij)`` for every ordered pair (step 3 of Scholz et al. 2011).
 
     The numerator is ``sum_k w_k max(a_k, 0)`` with ``a_k = |x_k - x_j| - |x_k - x_i|``: the weighted support
-    of the actors closer to i than to j. The denominator depends on ``probability``:
+    of the actors closer to i than to j (:func:`_support`). The denominator depends on ``probability``:
 
     - ``"pairwise"``: ``sum_k w_k |a_k|``, everyone who takes sides in this contest (so
       ``P_i(ij) + P_j(ji) = 1``). Since ``|a| = 2 max(a, 0) - a`` and ``sum_k w_k a_k = D(j) - D(i)``
       (``pull``), it follows from the numerator.
     - ``"global"``: ``sum_k w_k sum_{l, m} | |x_k - x_m| - |x_k - x_l| |``, the votes cast over every ordered
       pair of positions (the normalisation of Scholz et al.'s own program, which reproduces their Table 2).
-
-    Only the positive part needs the ``(A, A, A)`` tensor; it goes through one matrix product over ``k``.
     """
-    # a[..., i, j, k] = |x_k - x_j| - |x_k - x_i|, with dist[..., k, j] = |x_k - x_j| (symmetric).
-    a = dist[..., None, :, :] - dist[..., :, None, :]
-    np.maximum(a, 0.0, out=a)
-    num = np.matmul(a, wf[..., None, :, None])[..., 0]  # sum over k
+    num = _support(xf, wf)
     if probability == "pairwise":
         den = 2.0 * num - (pull[..., None, :] - pull[..., :, None])
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -167,6 +221,14 @@ def _win_probability(
     total = (wf * spread).sum(axis=-1)[..., None, None]
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(total > 0.0, num / total, 0.0)
+
+
+def _support_tensor(xf: np.ndarray, wf: np.ndarray) -> np.ndarray:
+    """The same sum through the ``(A, A, A)`` tensor and a matrix product (reference for tests)."""
+    dist = np.abs(xf[..., :, None] - xf[..., None, :])
+    a = dist[..., None, :, :] - dist[..., :, None, :]  # a[..., i, j, k] = |x_k - x_j| - |x_k - x_i|
+    np.maximum(a, 0.0, out=a)
+    return np.asarray(np.matmul(a, wf[..., None, :, None])[..., 0])
 
 
 def _risk_exponents(eu1: np.ndarray, pair: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -243,7 +305,7 @@ def _round(
     r_safe = np.where(active, scale, 1.0)[..., None]
     dist = np.minimum(dist_raw / r_safe[..., None], 1.0)
     dmu = np.minimum(np.abs(xf - mu[..., None]) / r_safe, 1.0)
-    prob = _win_probability(wf, dist_raw, pull, mask, probability)
+    prob = _win_probability(xf, wf, dist_raw, pull, mask, probability)
     # Step 5: security with r = 1, then risk exponents, then expected utilities with them.
     eu1 = _expected_utility(dist, dmu, prob, sal, 1.0, q)
     risk = _risk_exponents(eu1, pair, mask)
@@ -411,6 +473,42 @@ def solve(
         "perspective": perspective,
     }
     return ModelOutcome(model="eum", outcome=medians[0, -1].copy(), notes=notes, details=details)
+
+
+def solve_batch(
+    batch: Batch,
+    rounds: int = 10,
+    q: float = 1.0,
+    *,
+    probability: str = "global",
+    perspective: str = "receiver",
+) -> np.ndarray:
+    """``(R, I)`` final-round medians of every run of a batch (see :func:`solve`)."""
+    _, medians, _ = eum_rounds(
+        batch.positions,
+        batch.capability,
+        batch.salience,
+        rounds,
+        q=q,
+        low=batch.low,
+        high=batch.high,
+        probability=probability,
+        perspective=perspective,
+    )
+    return np.asarray(medians[:, -1])
+
+
+def solve_runs(
+    scenario: Scenario,
+    batch: Batch,
+    rounds: int = 10,
+    q: float = 1.0,
+    *,
+    probability: str = "global",
+    perspective: str = "receiver",
+) -> np.ndarray:
+    """``(R, I)`` outcomes of perturbed runs of ``scenario`` (used to find pivotal actors)."""
+    return solve_batch(batch, rounds, q, probability=probability, perspective=perspective)
 
 
 def _jsonable(a: np.ndarray) -> list[Any]:
