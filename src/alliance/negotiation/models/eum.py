@@ -28,7 +28,7 @@ paper leaves room, each documented where it is coded:
   over *every* pair of positions, as Scholz et al.'s program does; ``"pairwise"`` divides by the votes on
   this pair only, the literal reading of step 3. With ``"pairwise"`` probabilities sit near 0.5, nearly every
   pair is a conflict that the weaker risk-acceptant side "wins", and the emissions case stays at a median of
-  7.0 for every round: it does not reproduce the published 8.4 then 9.9 (see docs/negotiation.md).
+  7.0 for every round: it does not reproduce the published 8.4 then 9.9 (see docs/negotiation.md, section "eum").
 - Perspective (step 6): ``perspective="receiver"`` (default) lets the actor that would move judge the pair
   with its own risk exponent (Bueno de Mesquita's perceptions: j's view of ``E_i(ij)`` and ``E_j(ji)``);
   ``"own"`` evaluates ``E_i(ij)`` with ``r_i`` and ``E_j(ji)`` with ``r_j``.
