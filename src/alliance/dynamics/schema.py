@@ -2,7 +2,7 @@
 
 Same conventions as the negotiation scenarios (:mod:`alliance.negotiation.schema`): ``yaml.safe_load``, pydantic
 models with unknown keys forbidden, range checks, and every problem reported with the path of the bad field
-(``threat.shocks[1].year: must be between 2027 and 2050``), joined into one line of
+(``threat.shocks[1].year: must be between 2026 and 2050, got 2200``), joined into one line of
 :class:`~alliance.errors.BadInput` (exit code 2). Example::
 
     name: us-drawdown
