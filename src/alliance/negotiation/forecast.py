@@ -274,7 +274,9 @@ def _labels_differ(scenario: Scenario, base: np.ndarray, variants: np.ndarray) -
 # ---------------------------------------------------------------------------------------------------------------
 # building the forecast
 # ---------------------------------------------------------------------------------------------------------------
-def forecast(scenario: Scenario | str, model: str = "compromise", *, pivotal: bool = True, **options: Any) -> Forecast:
+def forecast(
+    scenario: Scenario | str | Path, model: str = "compromise", *, pivotal: bool = True, **options: Any
+) -> Forecast:
     """Run one model on a scenario and explain the outcome per issue.
 
     Args:
@@ -299,7 +301,7 @@ def forecast(scenario: Scenario | str, model: str = "compromise", *, pivotal: bo
 
 
 def forecast_all(
-    scenario: Scenario | str, models: Iterable[str] | None = None, *, pivotal: bool = True, **options: Any
+    scenario: Scenario | str | Path, models: Iterable[str] | None = None, *, pivotal: bool = True, **options: Any
 ) -> dict[str, Forecast]:
     """Run several models (default: every available one); each gets the options it takes, ignoring the rest."""
     from alliance.negotiation.schema import load_scenario
@@ -572,7 +574,7 @@ def plot_forecasts(forecasts: Mapping[str, Forecast]) -> Any:
     return fig
 
 
-def negotiate(scenario: Scenario | str, model: str = "all", rounds: int | None = None) -> dict[str, Forecast]:
+def negotiate(scenario: Scenario | str | Path, model: str = "all", rounds: int | None = None) -> dict[str, Forecast]:
     """What ``alliance negotiate`` computes: forecasts of one, several (comma-separated) or ``all`` models.
 
     Args:
