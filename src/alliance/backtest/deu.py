@@ -19,7 +19,8 @@ Decisions documented here (each one a choice the file leaves open):
   YYYY-MM-DD are a spreadsheet's reading of DD-MM-YY as YY-MM-DD (``2029-09-04`` is 29 Sep 2004, matching the
   proposal id ``d04218``; ``1930-05-05`` is 30 May 2005) and are read back that way.
 - **Decision rule.** ``counvte`` QMV (and variants such as ``QMV(10)``) -> a weighted qualified majority at the
-  threshold in force at the introduction date (pre-Nice 62/87; Nice 255/345, 258/352 with Croatia; double
+  threshold in force at the introduction date (pre-Nice 62/87; Nice 255/345, 258/352 with Croatia - the
+  EU-27 shares, also used for the EU-25 months, whose 232/321 is close; double
   majority from 1 Nov 2014: 65 % of population and 55 % of states); ``Unan`` -> consensus.
 - **Capabilities** (``capability=``): ``equal`` - every coded actor 1. ``votes`` - the Council weights in force
   at the introduction date: pre-Nice (EU-15, total 87) before 1 Nov 2004, when the Nice weights took effect;
@@ -280,7 +281,7 @@ def _state_capabilities(states: Sequence[str], intro: date, capability: str, vot
     return {s: float(votes.at[s, "votes_nice"]) for s in states}
 
 
-def _rule(voting_rule: str, intro: date, n_states_in_council: int) -> DecisionRule:
+def _rule(voting_rule: str, intro: date) -> DecisionRule:
     if voting_rule == "Unanimity":
         return DecisionRule(kind="consensus")
     era = _era(intro)
@@ -402,7 +403,6 @@ def load_deu(path_or_name: str | Path = EMBEDDED, capability: Capability | str =
                     chair=a == "com",
                 )
             )
-        n_states = sum(a.name in MEMBER_STATES for a in actors)
         meta = {
             "proposal": str(first["proposal"]),
             "issue": name,
@@ -424,7 +424,7 @@ def load_deu(path_or_name: str | Path = EMBEDDED, capability: Capability | str =
                 name=name,
                 issues=(issue,),
                 actors=tuple(actors),
-                rule=_rule(str(first["voting_rule"]), intro, n_states),
+                rule=_rule(str(first["voting_rule"]), intro),
                 description=f"DEU {first['proposal']} {first['name']}".strip(),
                 chair="com" if any(a.name == "com" for a in actors) else None,
                 metadata=meta | {"unanimity": unanimity},
