@@ -6,6 +6,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alliance.backtest import backtest, cross_validate, deu_batch, group_kfold, load_deu
 from alliance.backtest.cv import fit_convex_lad
@@ -240,3 +242,29 @@ def test_readme_backtest_examples_run(capsys, tmp_path, monkeypatch) -> None:
         assert code == 0, (argv, err)
         assert out
     assert (tmp_path / "backtest.png").exists()
+
+
+def _hyp_scenario(positions: list[float], saliences: list[float], perm: list[int]) -> Scenario:
+    names = [f"a{i}" for i in range(len(positions))]
+    actors = [
+        Actor(name=names[i], capability=1.0 + i % 3, positions={"i": positions[i]}, saliences={"i": saliences[i]})
+        for i in perm
+    ]
+    return Scenario(name="h", issues=(Issue(name="i", reversion=None),), actors=tuple(actors), chair="a0")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.lists(st.tuples(st.integers(0, 10).map(lambda v: 10.0 * v), st.floats(0.05, 1.0)), min_size=2, max_size=8),
+    seed=st.integers(0, 1000),
+)
+def test_stacked_order_free_and_inside_the_positions(data, seed) -> None:
+    positions = [p for p, _ in data]
+    saliences = [s for _, s in data]
+    perm = list(np.random.default_rng(seed).permutation(len(data)))
+    solve = get_model("stacked")
+    a = solve(_hyp_scenario(positions, saliences, list(range(len(data))))).outcome[0]
+    b = solve(_hyp_scenario(positions, saliences, perm)).outcome[0]
+    assert a == pytest.approx(b)
+    # the midpoint (weight 0 in the shipped fit) is the only feature that could leave the range of positions
+    assert min(positions) - 1e-9 <= a <= max(positions) + 1e-9
