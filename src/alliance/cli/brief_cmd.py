@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from alliance.brief import brief
 from alliance.cli._common import EditionOpt, Format, FormatOpt, PlotOpt, YearOpt, check_plot_path, emit
 
 
@@ -20,6 +19,8 @@ def register(app: typer.Typer) -> None:
         plot: PlotOpt = None,
     ) -> None:
         """One screen: allies meeting 2/3.5/5%, largest gaps, US share, Olson-Zeckhauser trend, claims verdicts."""
+        from alliance.brief import brief
+
         check_plot_path(plot)
         b = brief(edition=edition, year=year, gap_target=gap_target)
         if fmt is Format.table:

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from alliance import data
 from alliance.errors import one_of
@@ -71,6 +70,8 @@ def olson_zeckhauser(
         df = df.assign(size_value=df["real_gdp_usd_constant2021_million"])
     else:
         df = df.assign(size_value=df["usd_current_million"] / (df["pct_gdp"] / 100.0))
+    from scipy import stats  # imported here: scipy.stats costs ~1 s at CLI start-up
+
     rows = []
     for yr, grp in df.groupby("year", sort=True):
         two = stats.spearmanr(grp["size_value"], grp["pct_gdp"])
@@ -97,6 +98,8 @@ def oz_trend(table: pd.DataFrame) -> dict[str, float | int]:
     x = t["year"].to_numpy(dtype=float)
     y = t["rho"].to_numpy(dtype=float)
     if len(t) >= 3:
+        from scipy import stats
+
         fit = stats.linregress(x, y)
         slope, slope_p = float(fit.slope), float(fit.pvalue)
     else:
