@@ -8,8 +8,8 @@ because the record holds one-off procurement spikes (Bulgaria 2019: F-16 purchas
 1.59%; Greece 2021: Rafale) that a squared loss would let dominate the fit.
 
 Uncertainty: the Gauss-Newton covariance ``s^2 (J'J)^-1`` of the fitted parameters (``s^2`` the residual
-variance), from which :meth:`Calibration.draws` samples multivariate-normal parameter sets (clipped to the
-bounds). ``us_signal`` never moves in the record, so it is not fitted: draws take it uniform on [0, 1].
+variance), from which :meth:`Calibration.draws` samples multivariate-normal parameter sets (truncated to the
+bounds by rejection). ``us_signal`` never moves in the record, so it is not fitted: draws take it uniform on [0, 1].
 """
 
 from __future__ import annotations
@@ -69,6 +69,8 @@ PRESET_SHOCK_2022 = 1.0
 ADJUST_PRIOR: tuple[float, float] | None = None
 #: Scale of the prior residual (pp), about one data error.
 PRIOR_SCALE = 0.2
+#: Rounds of rejection sampling for the truncated parameter distribution before falling back to clipping.
+MAX_REJECTION_ROUNDS = 50
 #: Robust-loss scale, pp of GDP.
 F_SCALE = 0.25
 
@@ -106,15 +108,31 @@ class Calibration:
         """Standard errors of the fitted quantities (pressures ``a * beta`` for the desired-level terms)."""
         return {n: float(np.sqrt(max(self.cov[i, i], 0.0))) for i, n in enumerate(self.free)}
 
-    def draws(self, runs: int, rng: np.random.Generator, *, vary: bool = True) -> np.ndarray:
-        """Parameter sets ``(runs, n_params)``: MVN around the estimate (clipped to bounds); ``us_signal``
-        uniform on [0, 1]. With ``vary=False`` every row is the point estimate."""
+    def draws(self, runs: int, rng: np.random.Generator | None, *, vary: bool = True) -> np.ndarray:
+        """Parameter sets ``(runs, n_params)``; with ``vary=False`` every row is the point estimate.
+
+        The fitted quantities are drawn from the multivariate normal of the fit truncated to the bounds
+        (rejection: draws outside are discarded, so the correlations between parameters survive; clipping them
+        would pair a clipped adjustment speed with pressures drawn for a negative one). ``us_signal`` is drawn
+        uniform on [0, 1].
+        """
         if not vary:
             return np.tile(self.params.vector(), (runs, 1))
-        v = rng.multivariate_normal(_pressure_vector(self.free, self.params), self.cov, size=runs, method="svd")
+        if rng is None:
+            raise ValueError("draws(vary=True) needs a random generator")
+        mean = _pressure_vector(self.free, self.params)
         lo = np.array([_lower(n) for n in self.free])
         hi = np.array([_upper(n) for n in self.free])
-        theta = _theta(self.free, np.clip(v, lo, hi), self.params)
+        kept = np.empty((0, len(self.free)))
+        for _ in range(MAX_REJECTION_ROUNDS):
+            v = rng.multivariate_normal(mean, self.cov, size=max(2 * runs, 64), method="svd")
+            kept = np.vstack([kept, v[((v >= lo) & (v <= hi)).all(axis=1)]])
+            if len(kept) >= runs:
+                break
+        else:  # pragma: no cover - only if the bounds hold almost no probability mass
+            fill = rng.multivariate_normal(mean, self.cov, size=runs - len(kept), method="svd")
+            kept = np.vstack([kept, np.clip(fill, lo, hi)])
+        theta = _theta(self.free, kept[:runs], self.params)
         theta[:, PARAM_NAMES.index("us_signal")] = rng.uniform(0.0, 1.0, size=runs)
         return theta
 
