@@ -206,3 +206,22 @@ def test_derived_positions_follow_the_documented_rules(
     isl = scenario.actor("ISL")
     others = [a.positions["spending_target"] for a in _allies_only(scenario) if a.name != "ISL"]
     assert isl.positions["spending_target"] == pytest.approx(float(np.median(others)))
+
+
+def test_negotiate_all_models_on_hague(capsys: pytest.CaptureFixture[str]) -> None:
+    """The acceptance example: ``alliance negotiate hague-2025 --model all --format json``."""
+    import json
+
+    from alliance.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["negotiate", "hague-2025", "--model", "all", "--format", "json"])
+    assert exc.value.code in (0, None)
+    out = json.loads(capsys.readouterr().out)
+    assert {"compromise", "median", "nash", "eum", "consensus", "exchange"} <= set(out)
+    for model, per_issue in out.items():
+        assert set(per_issue) == set(ISSUES), model
+        for issue, r in per_issue.items():
+            assert {"outcome", "formulation", "blockers", "pivotal"} <= set(r), (model, issue)
+            if r["outcome"] is not None:
+                assert r["formulation"] is not None
