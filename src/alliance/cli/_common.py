@@ -74,9 +74,16 @@ def _fmt_cell(v: Any) -> str:
     return str(v)
 
 
+def console() -> Any:
+    """A Rich console: the terminal's width on a terminal, 160 columns when piped (so tables don't squeeze)."""
+    from rich.console import Console
+
+    probe = Console()
+    return probe if probe.is_terminal else Console(width=160)
+
+
 def print_table(df: pd.DataFrame, title: str | None = None, caption: str | None = None) -> None:
     """A DataFrame as a Rich table on stdout."""
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=title, caption=caption, show_lines=False)
@@ -85,7 +92,7 @@ def print_table(df: pd.DataFrame, title: str | None = None, caption: str | None 
         table.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
     for row in df.itertuples(index=False):
         table.add_row(*(_fmt_cell(v) for v in row))
-    Console(width=max(100, min(200, Console().width))).print(table)
+    console().print(table)
 
 
 def emit(
