@@ -203,6 +203,18 @@ def test_sorted_support_equals_the_three_actor_tensor() -> None:
         assert_allclose(_support(x, w), _support_tensor(x, w), atol=1e-10)
 
 
+def test_kernel_gives_the_same_rounds_with_either_support_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    from alliance.negotiation.models import eum
+
+    rng = np.random.default_rng(11)
+    x = np.round(rng.uniform(0, 100, (4, 12, 3)) / 10.0) * 10.0
+    c, s = rng.uniform(0.1, 1, (4, 12)), rng.uniform(0.1, 1, (4, 12, 3))
+    tensor = eum_rounds(x, c, s, 6)
+    monkeypatch.setattr(eum, "_TENSOR_CELLS", 0)  # force the sorted cumulative sums
+    for a, b in zip(tensor, eum_rounds(x, c, s, 6), strict=True):
+        assert_allclose(a, b, atol=1e-9)
+
+
 def test_weighted_median_is_the_condorcet_winner() -> None:
     x = np.array([1.0, 2.0, 10.0, np.nan])
     assert weighted_median(x, np.array([1.0, 1.0, 1.5, 9.0])) == 2.0
