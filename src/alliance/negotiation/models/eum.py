@@ -15,10 +15,11 @@ The kernel :func:`eum_rounds` is vectorised over runs, issues, actor pairs ``(i,
 ``k``; only the rounds are a Python loop (each round depends on the last). Conventions and choices where the
 paper leaves room, each documented where it is coded:
 
-- ``R`` (steps 1-2) is the length of the issue scale ``high - low`` when the scale is given (as in
-  :func:`solve`), else the range of the *initial* positions; it stays fixed over the rounds, so utilities are
-  comparable from round to round (positions never leave the initial range, so ``d / R <= 1``). ``R = 0``
-  (everyone agrees) means nobody moves.
+- ``R`` (steps 1-2) is ``x_max - x_min``, the range of the actors' *initial* positions on the issue, as the
+  paper defines it (in the emissions case it equals the 4-10 scale). It stays fixed over the rounds, so
+  utilities are comparable from round to round (positions never leave the initial range, so ``d / R <= 1``).
+  The kernel takes ``low``/``high`` to use a scale's length instead. ``R = 0`` (everyone agrees) or fewer than
+  two involved actors: nobody moves.
 - The weighted median (step 1) is the Condorcet winner among the actors' positions, i.e. the position that
   minimises the capability x salience weighted sum of distances; an exact tie (an even split) gives the
   midpoint of the tied positions, so the result never depends on the actors' order.
@@ -433,7 +434,7 @@ def solve(
     """Forecast every issue of ``scenario`` with the expected utility model.
 
     Issues are independent (one-dimensional bargaining per issue, as in Bueno de Mesquita 1994); ``R`` is the
-    length of each issue's scale. The outcome is the weighted median after the last round ("the forecast is
+    range of the initial positions on each issue. The outcome is the weighted median after the last round ("the forecast is
     the median", Scholz et al. 2011, step 7).
 
     Args:
@@ -455,8 +456,6 @@ def solve(
         arr.salience[None],
         rounds,
         q=q,
-        low=arr.low,
-        high=arr.high,
         probability=probability,
         perspective=perspective,
         return_risk=True,
@@ -497,8 +496,6 @@ def solve_batch(
         batch.salience,
         rounds,
         q=q,
-        low=batch.low,
-        high=batch.high,
         probability=probability,
         perspective=perspective,
     )
