@@ -356,7 +356,7 @@ def eum_rounds(
     probability: str = "global",
     perspective: str = "receiver",
     return_risk: bool = False,
-) -> Any:
+) -> tuple[np.ndarray, ...]:
     """Run the expected utility model for a batch of runs.
 
     Args:
