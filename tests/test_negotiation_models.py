@@ -121,6 +121,43 @@ def test_nash_degenerate_and_missing_cases_say_so() -> None:
     assert_allclose(res.outcome, [25.0], atol=1e-12)
 
 
+def test_nash_qmv_outvoted_actor_at_the_reversion_point() -> None:
+    # positions 0, 20, 40, 60, 80, capabilities 1, 1, 1, 1, 3, d = 0, 3 of 5 voters needed (count .6).
+    # Acceptable over d: a0 [0, 0], a1 [0, 40], a2 [0, 80], a3 [0, 100], a4 [0, 100] -> 4 voters on (0, 40],
+    # 3 on (40, 80], 2 beyond: win-set W = [0, 80]. a0 (at d) is outvoted, not a veto.
+    # Security levels (worst point of W + {d}): r = 80, max(20, 60) = 60, 40, max(60, 20) = 60, 80.
+    # On [40, 60]: gains 80 - x (a0, a1, a2) and x (a3, a4) -> 3 log(80 - x) + (1 + 3) log x,
+    # derivative -3 / (80 - x) + 4 / x = 0 -> x = 320 / 7 = 45.714..., inside [40, 60].
+    sc = one_issue([0, 20, 40, 60, 80], [1, 1, 1, 1, 3], reversion=0, rule=DecisionRule("qmv", count_threshold=0.6))
+    res = nash.solve(sc)
+    assert_allclose(res.outcome, [320 / 7], rtol=0, atol=1e-12)
+    assert res.details["rule"] == "qmv" and res.details["feasible_set"]["i"] == [[0.0, 80.0]]
+    # the same actors under unanimity: a0 sits on d, so the feasible set is {0} (issue-3 definition, unchanged)
+    res = nash.solve(replace(sc, rule=DecisionRule()))
+    assert_allclose(res.outcome, [0.0]) and "single point" in res.notes["i"]
+    assert res.details["rule"] == "consensus" and res.details["feasible_set"]["i"] == [0.0, 0.0]
+
+
+def test_nash_qmv_winset_with_a_gap_and_status_quo() -> None:
+    # bounds a0 [0, 10], a1 [50, 60]; a2 at 35 accepts [0, 70]; 2 of 3 needed: W = [0, 10] + [50, 60].
+    # r = max(|d - x|, |0 - x|, |60 - x|) = 55, 55, 35. Unconstrained maximiser on [0, 60]: the kink at 35
+    # (slope on [5, 35]: -1/(60 - x) + 2/x > 0 at 35-; on [35, 55]: -1/(60 - x) - 1/(70 - x) + 1/x < 0 at 35+).
+    # Nearest feasible points 10 and 50: log(50 * 10 * 10) < log(10 * 50 * 20) -> 50.
+    rule = DecisionRule("qmv", count_threshold=2 / 3)
+    res = nash.solve(one_issue([5, 55, 35], [1, 1, 1], reversion=0, bounds=[(0, 10), (50, 60), None], rule=rule))
+    assert_allclose(res.outcome, [50.0], atol=1e-12)
+    assert res.details["feasible_set"]["i"] == [[0.0, 10.0], [50.0, 60.0]]
+    # no qualified majority prefers a change (two of three sit on d = 0): the status quo holds, noted
+    res = nash.solve(one_issue([0, 0, 80], [1, 1, 1], reversion=0, rule=rule))
+    assert_allclose(res.outcome, [0.0]) and "only the reversion point" in res.notes["i"]
+    # disjoint bounds and a threshold of all three: deadlock
+    rule = DecisionRule("qmv", count_threshold=1.0)
+    res = nash.solve(one_issue([5, 55, 35], [1, 1, 1], reversion=0, bounds=[(0, 10), (50, 60), None], rule=rule))
+    assert np.isnan(res.outcome[0]) and "deadlock" in res.notes["i"] and res.details["feasible_set"]["i"] == []
+    res = nash.solve(one_issue([5, 55], [1, 1], rule=rule))
+    assert np.isnan(res.outcome[0]) and res.notes["i"].startswith("Nash needs a reversion point")
+
+
 # --------------------------------------------------------------------------- consensus (Tsebelis 2002)
 def test_consensus_winset_and_proposal() -> None:
     # positions 20, 80, d = 0: acceptable [0, 40] and [0, 100] -> win-set [0, 40];
@@ -171,8 +208,9 @@ def test_qmv_winset() -> None:
 
 # --------------------------------------------------------------------------- batches and the registry
 @pytest.mark.parametrize("module", [compromise, median, nash, consensus])
-def test_batch_kernel_matches_solve_on_every_run(module: object) -> None:
-    sc = one_issue([20, 80, 60, 35], [1, 3, 2, 1], [0.5, 1, 0.2, 0.9], reversion=0)
+@pytest.mark.parametrize("rule", [DecisionRule(), DecisionRule("qmv", capability_threshold=0.6)])
+def test_batch_kernel_matches_solve_on_every_run(module: object, rule: DecisionRule) -> None:
+    sc = one_issue([20, 80, 60, 35], [1, 3, 2, 1], [0.5, 1, 0.2, 0.9], reversion=0, rule=rule)
     batch = batch_from_scenario(sc, runs=3)
     out = module.solve_runs(sc, batch)  # type: ignore[attr-defined]
     assert out.shape == (3, 1)
@@ -266,3 +304,38 @@ def test_actor_order_is_irrelevant(sc: Scenario, rnd: object) -> None:
         a = module.solve(sc).outcome  # type: ignore[attr-defined]
         b = module.solve(other).outcome  # type: ignore[attr-defined]
         assert_allclose(a, b, rtol=1e-9, atol=1e-7, err_msg=module.__name__)
+
+
+@st.composite
+def qmv_scenarios(draw: st.DrawFn) -> Scenario:
+    base = draw(scenarios(with_bounds=True))
+    kind = draw(st.sampled_from(["capability", "count", "both"]))
+    share = st.floats(0.3, 1.0).map(lambda v: round(v, 3))
+    ct = draw(share) if kind in ("capability", "both") else None
+    nt = draw(share) if kind in ("count", "both") else None
+    return replace(base, rule=DecisionRule("qmv", capability_threshold=ct, count_threshold=nt))
+
+
+@_SETTINGS
+@given(qmv_scenarios(), st.randoms(use_true_random=False))
+def test_nash_qmv_outcome_lies_in_the_winset_and_ignores_actor_order(sc: Scenario, rnd: object) -> None:
+    res = nash.solve(sc)
+    ws = consensus.solve(sc).details["winset"]
+    for j, issue in enumerate(sc.issue_names):
+        o = res.outcome[j]
+        if np.isnan(o):
+            assert ws[issue] == []  # NaN only for a deadlock (every issue here has a reversion point)
+        else:
+            assert any(lo - 1e-9 <= o <= hi + 1e-9 for lo, hi in ws[issue]), (o, ws[issue])
+    shuffled = list(sc.actors)
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    other = nash.solve(replace(sc, actors=tuple(shuffled))).outcome
+    assert_allclose(res.outcome, other, rtol=1e-9, atol=1e-7)
+
+
+@_SETTINGS
+@given(scenarios())
+def test_nash_qmv_needing_every_voter_is_the_unanimity_solution(sc: Scenario) -> None:
+    # without bounds or a chair, a threshold of every voter makes W(d) the unanimity set and every r_i = |d - x_i|
+    unanimous = replace(sc, rule=DecisionRule("qmv", count_threshold=1.0))
+    assert_allclose(nash.solve(unanimous).outcome, nash.solve(sc).outcome, rtol=1e-9, atol=1e-7)
