@@ -29,7 +29,6 @@ _LAZY: dict[str, str] = {
     "hague_path": "alliance.spending",
     "scenario_2035": "alliance.spending",
     "check_claims": "alliance.claims",
-    "brief": "alliance.brief",
     # negotiation
     "load_scenario": "alliance.negotiation.schema",
     "forecast": "alliance.negotiation.forecast",
