@@ -2,10 +2,12 @@
 
 Nash (1950), "The bargaining problem", *Econometrica* 18(2); the asymmetric (weighted) form is due to Kalai
 (1977), "Nonsymmetric Nash solutions and replications of 2-person bargaining", *Int. J. Game Theory* 6(3).
-Applied to EU legislation with power- and salience-weighted players by Schneider, Finke & Bailer (2010),
-"Bargaining power in the European Union: an evaluation of competing game-theoretic models", *Political
-Studies* 58(1), by Bailer & Schneider (2006, ch. 6 of Thomson et al., *The European Union Decides*) and by
-Achen (2006, ch. 4, "Institutional realism and bargaining models", same book).
+Applied to EU legislation, with players weighted by salience and by power resources, by Schneider, Finke &
+Bailer (2010), "Bargaining power in the European Union: an evaluation of competing game-theoretic models",
+*Political Studies* 58(1); by Bailer & Schneider (2006), "Nash versus Schelling? The importance of constraints
+in legislative bargaining", in Thomson et al., *The European Union Decides*; and by Achen (2006),
+"Institutional realism and bargaining models", ch. 4 of the same book. Details and DEU figures:
+docs/negotiation.md.
 
 Common to both rules, per issue: utility is linear loss ``u_i(x) = -|x - x_i|`` (the usual DEU choice);
 weights ``w_i`` = capability x salience (normalisation does not change the maximiser); the outcome is

@@ -1,0 +1,71 @@
+"""Speed of the Nash model under a qualified-majority rule (win-set + security levels + bisection + pieces).
+
+Run by hand: ``python benchmarks/bench_nash_qmv.py``. Prints per-call times of ``nash.solve_batch`` under
+consensus and under qmv for batches of R runs of a random 33-actor x 4-issue scenario (fixed seed), and the
+time of ``nash.solve`` over every issue of the DEU calibration half (as ``alliance backtest`` calls it).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+from alliance.backtest import load_deu  # noqa: E402
+from alliance.negotiation.models import nash  # noqa: E402
+from alliance.negotiation.models.batch import Batch  # noqa: E402
+from alliance.negotiation.scenario import DecisionRule  # noqa: E402
+
+QMV = DecisionRule(kind="qmv", capability_threshold=0.65, count_threshold=0.55)
+
+
+def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def random_batch(runs: int, actors: int = 33, issues: int = 4, seed: int = 1) -> Batch:
+    rng = np.random.default_rng(seed)
+    shape = (runs, actors, issues)
+    return Batch(
+        positions=rng.uniform(0, 100, shape),
+        salience=rng.uniform(0, 1, shape),
+        capability=rng.uniform(0, 10, (runs, actors)),
+        veto=np.ones((runs, actors), dtype=bool),
+        chair=np.zeros((runs, actors), dtype=bool),
+        low=np.zeros(issues),
+        high=np.full(issues, 100.0),
+        reversion=rng.uniform(0, 100, (runs, issues)),
+        lower_bound=np.full(shape, np.nan),
+        upper_bound=np.full(shape, np.nan),
+    )
+
+
+def main() -> None:
+    for runs in (1, 100, 1000):
+        b = random_batch(runs)
+        print(f"batch of {runs} runs x 33 actors x 4 issues:")
+        for name, fn in (
+            ("consensus", lambda b=b: nash.solve_batch(b)),
+            ("qmv", lambda b=b: nash.solve_batch(b, QMV)),
+        ):
+            t = best_of(fn, repeat=5 if runs < 1000 else 3)
+            print(f"  nash {name:10s} {t * 1e3:9.2f} ms per batch  ({t / runs * 1e6:8.1f} us per run)")
+    scenarios = load_deu("deu-calibration", capability="votes")
+    t = best_of(lambda: [nash.solve(sc) for sc in scenarios], repeat=3)
+    print(
+        f"nash.solve on each of the {len(scenarios)} DEU issues: {t * 1e3:.0f} ms ({t / len(scenarios) * 1e3:.2f} ms each)"
+    )
+
+
+if __name__ == "__main__":
+    main()
