@@ -10,7 +10,6 @@ embedded, so the file works offline) and the file is written atomically. Nothing
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from alliance.errors import BadInput, one_of
+from alliance.io import atomic_write
 
 __all__ = [
     "BACKENDS",
@@ -70,19 +70,10 @@ def save_figure(fig: Any, path: str | os.PathLike[str]) -> Path:
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise BadInput(f"plot file {str(target)!r}: directory {str(directory)!r} does not exist")
-    # A unique temp name in the target's directory, created with mode 0o666 so the umask applies as for any
-    # file (mkstemp would make it 0600), then renamed over the target: readers never see a partial file.
-    tmp = str(directory / f".{target.name}.{os.getpid()}.{uuid.uuid4().hex}{target.suffix}")
-    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    try:
-        if is_plotly:
-            fig.write_html(tmp, include_plotlyjs=True, full_html=True)
-        else:
-            fig.savefig(tmp, format="png", dpi=120)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    if is_plotly:
+        atomic_write(target, lambda tmp: fig.write_html(tmp, include_plotlyjs=True, full_html=True))
+    else:
+        atomic_write(target, lambda tmp: fig.savefig(tmp, format="png", dpi=120))
     return target
 
 

@@ -28,6 +28,7 @@ import pandas as pd
 from alliance.backtest.cv import cluster_bootstrap_index, model_batch
 from alliance.backtest.deu import DEUBatch, deu_batch
 from alliance.errors import BadInput
+from alliance.io import atomic_write
 from alliance.negotiation.scenario import Scenario
 
 __all__ = ["BASELINES", "BacktestResult", "backtest", "forecast_matrix", "reference_figures"]
@@ -172,16 +173,13 @@ class BacktestResult:
 
 def _save_figure(fig: Any, path: Path) -> None:
     """Write a figure atomically (temp file in the same directory, then replace)."""
-    import os
-    import tempfile
 
     suffix = path.suffix.lower()
     if suffix not in (".png", ".html"):
         raise BadInput(f"--plot {str(path)!r}: the file must end in .png or .html")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=suffix)
-    os.close(fd)
-    try:
+
+    def write(tmp: str) -> None:
         if suffix == ".png":
             fig.savefig(tmp, dpi=120)
         else:
@@ -192,10 +190,8 @@ def _save_figure(fig: Any, path: Path) -> None:
             fig.savefig(buf, format="png", dpi=120)
             img = base64.b64encode(buf.getvalue()).decode("ascii")
             Path(tmp).write_text(f'<!doctype html><img alt="DEU backtest" src="data:image/png;base64,{img}">\n')
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+
+    atomic_write(path, write)
 
 
 def backtest(

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from alliance.errors import AllianceError, BadInput
+from alliance.io import atomic_write
 from alliance.negotiation.models import get_model, model_module, model_names
 from alliance.negotiation.models.base import ModelOutcome
 from alliance.negotiation.models.batch import Batch, batch_from_scenario, safe_weights
@@ -612,8 +613,6 @@ def negotiate(scenario: Scenario | str | Path, model: str = "all", rounds: int |
 def save_plot(forecasts: Mapping[str, Forecast], path: str | Path) -> Path:
     """Write :func:`plot_forecasts` to ``path`` (.png, .svg or .html with the SVG inline), atomically."""
     import io
-    import os
-    import tempfile
 
     p = Path(path)
     suffix = p.suffix.lower()
@@ -634,15 +633,5 @@ def save_plot(forecasts: Mapping[str, Forecast], path: str | Path) -> Path:
             f'<!doctype html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>'
             f"<body>\n{body}\n</body></html>\n"
         ).encode()
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file ordinary permissions
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(p, payload)
     return p

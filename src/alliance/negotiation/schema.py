@@ -12,7 +12,6 @@ Saliences may be stated on 0-100 or 0-1 (``salience_scale``); the :class:`Scenar
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -21,10 +20,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from alliance.errors import BadInput
+from alliance.io import atomic_write, parse_text
 from alliance.negotiation.scenario import Actor, DecisionRule, Issue, Scenario
 
 __all__ = [
@@ -566,21 +565,6 @@ def scenario_catalog() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["name", "title", "issues", "actors", "rule", "chair", "as_of"])
 
 
-def _parse_text(text: str, suffix: str, source: str) -> Any:
-    if suffix == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"{source}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise BadInput(f"{source}: invalid YAML{where}: {problem}") from None
-
-
 def _load_table(path: Path) -> Scenario:
     sep = "\t" if path.suffix.lower() == ".tsv" else ","
     try:
@@ -631,7 +615,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 
 def _from_text(raw: str, suffix: str, source: str) -> Scenario:
-    data = _parse_text(raw, suffix, source)
+    data = parse_text(raw, suffix, source)
     if data is None:
         raise BadInput(f"invalid scenario {source}: the file is empty")
     return scenario_from_dict(data, source=source)
@@ -648,25 +632,13 @@ def write_template(path: str | Path, *, force: bool = False) -> Path:
     Raises:
         BadInput: the file exists (without ``force``) or its folder does not.
     """
-    import os
-    import tempfile
 
     p = Path(path)
     if p.exists() and not force:
         raise BadInput(f"{str(p)!r} already exists; use --force to overwrite it")
     if not p.parent.is_dir():
         raise BadInput(f"cannot write {str(p)!r}: folder {str(p.parent)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file ordinary permissions
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(_TEMPLATE)
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(p, _TEMPLATE)
     return p
 
 
