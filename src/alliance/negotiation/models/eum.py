@@ -58,6 +58,12 @@ __all__ = ["eum_rounds", "solve", "solve_batch", "solve_runs", "weighted_median"
 PROBABILITY = ("global", "pairwise")
 #: Whose risk exponent evaluates a challenge when the challenged actor decides whether to move (step 6).
 PERSPECTIVE = ("receiver", "own")
+#: Voters' utilities in step 3: plain distances (the paper) or raised to each voter's risk exponent (the program).
+VOTES = ("linear", "risk")
+#: Which offer an actor accepts (step 6): the one that moves it least (the paper) or the program's ranking.
+OFFERS = ("least", "program")
+#: The options of Scholz et al.'s own program (see :func:`eum_rounds`): medians 8.42, 9.61, 9.96 on the emissions case.
+PROGRAM = {"probability": "global", "perspective": "receiver", "votes": "risk", "offers": "program"}
 _TOL = 1e-12  # tolerance on expected utilities (values are O(1)) and on weighted distance sums
 #: Runs are processed in chunks of about this many pair cells (runs x issues x A x A): large enough to amortise
 #: NumPy's per-call overhead, small enough to stay in cache (measured best at 8-16 runs of 32 x 4).
@@ -197,34 +203,46 @@ def _support(xf: np.ndarray, wf: np.ndarray) -> np.ndarray:
 
 
 def _win_probability(
-    xf: np.ndarray, wf: np.ndarray, dist: np.ndarray, pull: np.ndarray, mask: np.ndarray, probability: str
+    xf: np.ndarray, wf: np.ndarray, loss: np.ndarray, mask: np.ndarray, probability: str, linear: bool
 ) -> np.ndarray:
     """``P_i(ij)`` for every ordered pair (step 3 of Scholz et al. 2011).
 
-    The numerator is ``sum_k w_k max(a_k, 0)`` with ``a_k = |x_k - x_j| - |x_k - x_i|``: the weighted support
-    of the actors closer to i than to j (:func:`_support`). The denominator depends on ``probability``:
+    Args:
+        xf, wf: positions and weights ``c_k s_k`` (0 where not involved), shape ``(..., A)``.
+        loss: ``loss[..., k, m]``, voter k's distance to position m: ``|x_k - x_m|`` for linear votes (the
+            paper), ``(|x_k - x_m| / R) ** r_k`` with the voter's risk exponent (``votes="risk"``).
+        mask: involvement mask, shape ``(..., A)``.
+        probability: ``"global"`` or ``"pairwise"`` (below).
+        linear: ``loss`` is the plain distance, so the numerator may use the sorted sums of :func:`_support`.
+
+    The numerator is ``sum_k w_k max(a_k, 0)`` with ``a_k = loss[k, j] - loss[k, i]``: the weighted support
+    of the actors closer to i than to j. The denominator depends on ``probability``:
 
     - ``"pairwise"``: ``sum_k w_k |a_k|``, everyone who takes sides in this contest (so
-      ``P_i(ij) + P_j(ji) = 1``). Since ``|a| = 2 max(a, 0) - a`` and ``sum_k w_k a_k = D(j) - D(i)``
-      (``pull``), it follows from the numerator.
-    - ``"global"``: ``sum_k w_k sum_{l, m} | |x_k - x_m| - |x_k - x_l| |``, the votes cast over every ordered
+      ``P_i(ij) + P_j(ji) = 1``). Since ``|a| = 2 max(a, 0) - a`` and ``sum_k w_k a_k = L(j) - L(i)`` with
+      ``L(m) = sum_k w_k loss[k, m]``, it follows from the numerator.
+    - ``"global"``: ``sum_k w_k sum_{l, m} |loss[k, m] - loss[k, l]|``, the votes cast over every ordered
       pair of positions (the normalisation of Scholz et al.'s own program, which reproduces their Table 2).
     """
     n_act = xf.shape[-1]
-    # Small problems: the (A, A, A) tensor needs 3 NumPy calls and wins on call overhead; large ones: the
-    # O(A^2 log A) cumulative sums win on arithmetic and memory (same sums, see the tests).
-    small = xf.size * n_act * n_act <= _TENSOR_CELLS
-    num = _support_tensor(xf, wf) if small else _support(xf, wf)
+    if linear:
+        # Small problems: the (A, A, A) tensor needs 3 NumPy calls and wins on call overhead; large ones: the
+        # O(A^2 log A) cumulative sums win on arithmetic and memory (same sums, see the tests).
+        small = xf.size * n_act * n_act <= _TENSOR_CELLS
+        num = _support_tensor(xf, wf) if small else _support(xf, wf)
+    else:
+        num = _support_tensor(xf, wf, loss)
     if probability == "pairwise":
+        pull = np.einsum("...k,...km->...m", wf, loss)  # L(m)
         den = 2.0 * num - (pull[..., None, :] - pull[..., :, None])
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(den > _TOL * (1.0 + np.abs(den)), num / den, 0.5)
-    # Global: for each voter k, sum over ordered pairs (l, m) of | d_km - d_kl | = 2 sum_{l<m} over the sorted
-    # distances d_(1) <= ... <= d_(n): 2 sum_m d_(m) (2m - n - 1) (absent actors are pushed out of the sort).
+    # Global: for each voter k, sum over ordered pairs (l, m) of |loss_km - loss_kl| = 2 sum_{l<m} over the sorted
+    # losses d_(1) <= ... <= d_(n): 2 sum_m d_(m) (2m - n - 1) (absent actors are pushed out of the sort).
     n_inv = mask.sum(axis=-1, keepdims=True)
-    d_sorted = np.sort(np.where(mask[..., None, :], dist, np.inf), axis=-1)
+    d_sorted = np.sort(np.where(mask[..., None, :], loss, np.inf), axis=-1)
     d_sorted = np.where(np.isfinite(d_sorted), d_sorted, 0.0)
-    rank = np.arange(1, dist.shape[-1] + 1)
+    rank = np.arange(1, n_act + 1)
     coef = np.where(rank <= n_inv[..., None], 2.0 * rank - n_inv[..., None] - 1.0, 0.0)
     spread = 2.0 * (d_sorted * coef).sum(axis=-1)  # per voter k
     total = (wf * spread).sum(axis=-1)[..., None, None]
@@ -232,10 +250,16 @@ def _win_probability(
         return np.where(total > 0.0, num / total, 0.0)
 
 
-def _support_tensor(xf: np.ndarray, wf: np.ndarray) -> np.ndarray:
-    """The same sum as :func:`_support` through the ``(A, A, A)`` tensor and a matrix product over ``k``."""
-    dist = np.abs(xf[..., :, None] - xf[..., None, :])
-    a = dist[..., None, :, :] - dist[..., :, None, :]  # a[..., i, j, k] = |x_k - x_j| - |x_k - x_i|
+def _support_tensor(xf: np.ndarray, wf: np.ndarray, loss: np.ndarray | None = None) -> np.ndarray:
+    """The same sum as :func:`_support` through the ``(A, A, A)`` tensor and a matrix product over ``k``.
+
+    With ``loss`` (``loss[..., k, m]``, voter k's distance to position m, not necessarily symmetric), ``a_k`` is
+    ``loss[k, j] - loss[k, i]`` instead of ``|x_k - x_j| - |x_k - x_i|``.
+    """
+    if loss is None:
+        loss = np.abs(xf[..., :, None] - xf[..., None, :])
+    by_pos = np.swapaxes(loss, -1, -2)  # [..., m, k] = loss of voter k at position m
+    a = by_pos[..., None, :, :] - by_pos[..., :, None, :]  # a[..., i, j, k] = loss[k, j] - loss[k, i]
     np.maximum(a, 0.0, out=a)
     return np.asarray(np.matmul(a, wf[..., None, :, None])[..., 0])
 
@@ -258,7 +282,7 @@ def _risk_exponents(eu1: np.ndarray, pair: np.ndarray, mask: np.ndarray) -> np.n
     return (1.0 - rel / 3.0) / (1.0 + rel / 3.0)
 
 
-def _moves(xf: np.ndarray, a: np.ndarray, b: np.ndarray, pair: np.ndarray) -> np.ndarray:
+def _moves(xf: np.ndarray, a: np.ndarray, b: np.ndarray, pair: np.ndarray, offers: str) -> np.ndarray:
     """New positions after the offers of one round (steps 6-7 of Scholz et al. 2011).
 
     For the pair (i, j) with ``a[i, j] = E_i(ij)`` and ``b[i, j] = E_j(ji)``, j is offered:
@@ -266,24 +290,40 @@ def _moves(xf: np.ndarray, a: np.ndarray, b: np.ndarray, pair: np.ndarray) -> np
     - capitulation (``a > 0 > b``, ``|b| > |a|``): j moves fully to ``x_i``;
     - compromise (``a > 0 > b``, ``|a| > |b|``): j moves towards ``x_i`` by ``(x_i - x_j) |b / a|``;
     - both negative, a tie or a zero: nothing.
-    Offers to i come from the same rules on the transposed pair. Every actor accepts, among the offers that
-    would move it, the one that moves it least (ties: the lower target, so the actors' order is irrelevant).
-    All moves happen at once.
+    Offers to i come from the same rules on the transposed pair. Which offer j accepts depends on ``offers``:
+
+    - ``"least"`` (step 6 as the paper states it): among all the offers that would move it, the one that moves
+      it least.
+    - ``"program"`` (Scholz et al.'s program): offer types are ranked, conflicts before compromises before
+      capitulations; among conflicts (or capitulations) the one that moves it least, among compromises the one
+      with the lowest weighted position ``(|b| x_j + |a| x_i) / (|a| + |b|)``.
+
+    Ties go to the lower target, so the actors' order is irrelevant. All moves happen at once.
     """
     pos_a = a > _TOL
     neg_b = b < -_TOL
-    full = pos_a & (((b > _TOL) & (b < a - _TOL)) | (neg_b & (-b > a + _TOL)))
+    conflict = pos_a & (b > _TOL) & (b < a - _TOL)
+    capitulate = pos_a & neg_b & (-b > a + _TOL)
     part = pos_a & neg_b & (a > -b + _TOL)
     x_i = xf[..., :, None]
     x_j = xf[..., None, :]
     with np.errstate(invalid="ignore", divide="ignore"):
-        target = np.where(full, x_i, np.where(part, x_j + (x_i - x_j) * np.abs(b / a), np.nan))
+        target = np.where(conflict | capitulate, x_i, np.where(part, x_j + (x_i - x_j) * np.abs(b / a), np.nan))
     target = np.where(pair, target, np.nan)
     shift = np.abs(target - x_j)
     offered = np.isfinite(shift) & (shift > 0.0)
-    shift = np.where(offered, shift, np.inf)
-    least = shift.min(axis=-2, keepdims=True)
-    chosen = offered & (shift <= least + _TOL * (1.0 + least))
+    if offers == "least":
+        cand, key = offered, shift
+    else:
+        kind = np.where(conflict, 0, np.where(part, 1, 2))  # rank of the offer type
+        best_kind = np.where(offered, kind, 3).min(axis=-2, keepdims=True)
+        cand = offered & (kind == best_kind)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mixed = (np.abs(b) * x_j + np.abs(a) * x_i) / (np.abs(a) + np.abs(b))
+        key = np.where(part, mixed, shift)
+    key = np.where(cand, key, np.inf)
+    least = key.min(axis=-2, keepdims=True)
+    chosen = cand & (key <= least + _TOL * (1.0 + np.abs(least)))
     new = np.where(chosen, target, np.inf).min(axis=-2)
     return np.where(np.isfinite(new), new, xf)
 
@@ -295,13 +335,14 @@ def _round(
     mask: np.ndarray,
     scale: np.ndarray,
     q: float,
-    probability: str,
-    perspective: str,
+    rules: tuple[str, str, str, str],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One round on arrays shaped ``(..., A)`` (issues folded into the leading axes).
 
-    Returns the new positions, the median the round started from and the risk exponents of the round.
+    ``rules`` is ``(probability, perspective, votes, offers)``. Returns the new positions, the median the round
+    started from and the risk exponents of the round.
     """
+    probability, perspective, votes, offers = rules
     dist_raw = np.abs(xf[..., :, None] - xf[..., None, :])  # [i, j] = |x_i - x_j|
     pull = np.einsum("...k,...kj->...j", wf, dist_raw)  # D(j) = sum_k w_k |x_k - x_j|
     # Step 1: weighted median = Condorcet winner = argmin D over involved positions (midpoint of ties).
@@ -314,15 +355,18 @@ def _round(
     r_safe = np.where(active, scale, 1.0)[..., None]
     dist = np.minimum(dist_raw / r_safe[..., None], 1.0)
     dmu = np.minimum(np.abs(xf - mu[..., None]) / r_safe, 1.0)
-    prob = _win_probability(xf, wf, dist_raw, pull, mask, probability)
+    prob = _win_probability(xf, wf, dist_raw, mask, probability, linear=True)
     # Step 5: security with r = 1, then risk exponents, then expected utilities with them.
     eu1 = _expected_utility(dist, dmu, prob, sal, 1.0, q)
     risk = _risk_exponents(eu1, pair, mask)
+    if votes == "risk":
+        # The authors' program: each voter k weighs the contest with its own risk exponent, (|x_k - x_m| / R)^r_k.
+        prob = _win_probability(xf, wf, dist ** risk[..., :, None], mask, probability, linear=False)
     eu_own = _expected_utility(dist, dmu, prob, sal, risk[..., :, None], q)  # E_i(ij) with r_i
     b = np.swapaxes(eu_own, -1, -2)  # b[i, j] = E_j(ji) with r_j
     # "receiver": j judges i's challenge E_i(ij) with its own risk attitude r_j; "own": with i's r_i.
     a = eu_own if perspective == "own" else _expected_utility(dist, dmu, prob, sal, risk[..., None, :], q)
-    new = _moves(xf, a, b, pair)
+    new = _moves(xf, a, b, pair, offers)
     new = np.where(active[..., None] & mask, new, xf)
     return new, mu, risk
 
@@ -355,6 +399,8 @@ def eum_rounds(
     *,
     probability: str = "global",
     perspective: str = "receiver",
+    votes: str = "linear",
+    offers: str = "least",
     return_risk: bool = False,
 ) -> tuple[np.ndarray, ...]:
     """Run the expected utility model for a batch of runs.
@@ -367,6 +413,13 @@ def eum_rounds(
         q: probability ``Q`` that the status quo holds if i does not challenge j (Scholz et al. use 1.0).
         low, high: ends of each issue's scale (scalars or shape ``(issues,)``); ``R = high - low``. If not
             given, ``R`` is the range of the initial positions per run and issue.
+        probability: normalisation of the win probability (step 3), ``"global"`` or ``"pairwise"``.
+        perspective: whose risk exponent judges a challenge (step 6), ``"receiver"`` or ``"own"``.
+        votes: ``"linear"`` (the paper's step 3) or ``"risk"`` (each voter's distances raised to its risk
+            exponent, as the authors' program does after step 5).
+        offers: ``"least"`` (step 6: accept the offer that moves you least) or ``"program"`` (the authors'
+            program: conflicts before compromises before capitulations, compromises by weighted position).
+            ``**PROGRAM`` selects all four options of the authors' program.
         return_risk: also return the risk exponents ``r_i`` of the last round, shape ``(runs, actors, issues)``.
 
     Returns:
@@ -383,6 +436,11 @@ def eum_rounds(
         raise one_of("probability normalisation", probability, PROBABILITY)
     if perspective not in PERSPECTIVE:
         raise one_of("perspective", perspective, PERSPECTIVE)
+    if votes not in VOTES:
+        raise one_of("votes", votes, VOTES)
+    if offers not in OFFERS:
+        raise one_of("offers", offers, OFFERS)
+    rules = (probability, perspective, votes, offers)
     x, c, s = _as_batch(positions, capability, salience)
     n_runs, n_act, n_iss = x.shape
     # Work on (runs, issues, actors): actors last, so pair arrays are (runs, issues, A, A).
@@ -410,7 +468,7 @@ def eum_rounds(
         sl = slice(lo_run, lo_run + chunk)
         xc = xf[sl]
         for t in range(rounds):
-            xc, medians[sl, t], risk[sl] = _round(xc, wf[sl], sf[sl], mask[sl], scale[sl], q, probability, perspective)
+            xc, medians[sl, t], risk[sl] = _round(xc, wf[sl], sf[sl], mask[sl], scale[sl], q, rules)
             path[sl, t + 1] = xc
     medians[:, rounds] = weighted_median(path[:, rounds], wf, mask)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -430,6 +488,8 @@ def solve(
     *,
     probability: str = "global",
     perspective: str = "receiver",
+    votes: str = "linear",
+    offers: str = "least",
 ) -> ModelOutcome:
     """Forecast every issue of ``scenario`` with the expected utility model.
 
@@ -443,11 +503,14 @@ def solve(
         q: status-quo probability ``Q`` (Scholz et al. report ``Q = 1.0``).
         probability: normalisation of the win probability, ``"global"`` (default) or ``"pairwise"``.
         perspective: whose risk exponent judges a challenge, ``"receiver"`` (default) or ``"own"``.
+        votes: voters' utilities in step 3, ``"linear"`` (default, the paper) or ``"risk"`` (the program).
+        offers: which offer an actor accepts, ``"least"`` (default, the paper) or ``"program"``.
 
     Returns:
         ``ModelOutcome`` with ``details``: ``rounds`` (per round, per actor, per issue positions; None where the
         actor is not involved), ``medians`` and ``means`` (per round, per issue), ``risk`` (per actor, per
-        issue, the ``r_i`` of the last round), ``q``, ``probability``, ``perspective``, ``actors``, ``issues``.
+        issue, the ``r_i`` of the last round), ``q``, ``probability``, ``perspective``, ``votes``, ``offers``,
+        ``actors``, ``issues``.
     """
     arr = scenario.arrays()
     path, medians, means, risk = eum_rounds(
@@ -458,6 +521,8 @@ def solve(
         q=q,
         probability=probability,
         perspective=perspective,
+        votes=votes,
+        offers=offers,
         return_risk=True,
     )
     notes: dict[str, str] = {}
@@ -477,6 +542,8 @@ def solve(
         "q": float(q),
         "probability": probability,
         "perspective": perspective,
+        "votes": votes,
+        "offers": offers,
     }
     return ModelOutcome(model="eum", outcome=medians[0, -1].copy(), notes=notes, details=details)
 
@@ -488,6 +555,8 @@ def solve_batch(
     *,
     probability: str = "global",
     perspective: str = "receiver",
+    votes: str = "linear",
+    offers: str = "least",
 ) -> np.ndarray:
     """``(R, I)`` final-round medians of every run of a batch (see :func:`solve`)."""
     _, medians, _ = eum_rounds(
@@ -498,6 +567,8 @@ def solve_batch(
         q=q,
         probability=probability,
         perspective=perspective,
+        votes=votes,
+        offers=offers,
     )
     return np.asarray(medians[:, -1])
 
@@ -510,9 +581,11 @@ def solve_runs(
     *,
     probability: str = "global",
     perspective: str = "receiver",
+    votes: str = "linear",
+    offers: str = "least",
 ) -> np.ndarray:
     """``(R, I)`` outcomes of perturbed runs of ``scenario`` (used to find pivotal actors)."""
-    return solve_batch(batch, rounds, q, probability=probability, perspective=perspective)
+    return solve_batch(batch, rounds, q, probability=probability, perspective=perspective, votes=votes, offers=offers)
 
 
 def _jsonable(a: np.ndarray) -> list[Any]:
