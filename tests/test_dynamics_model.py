@@ -11,7 +11,19 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from alliance.dynamics.drivers import HAGUE, WALES, record_drivers
-from alliance.dynamics.model import FLOOR, PARAM_NAMES, Drivers, Params, desired, pledge_step, simulate, step
+from alliance.dynamics.model import (
+    FLOOR,
+    PARAM_NAMES,
+    Drivers,
+    Params,
+    exposure,
+    headroom,
+    pledge_step,
+    simulate,
+    step,
+    threat_impulse,
+    threat_push,
+)
 from alliance.dynamics.panel import load_panel
 
 
@@ -41,41 +53,95 @@ def tiny_drivers(**overrides: object) -> Drivers:
 
 
 TINY = Params(
-    adjust=0.5,
-    base=1.0,
+    threat_common=0.1,
     threat_border=0.4,
     threat_proximity=0.2,
     size=0.1,
     us_presence=-0.1,
+    threat_halflife=1.0,
     compliance=0.5,
     peer=0.1,
     growth_passthrough=1.0,
     fiscal=0.05,
+    norm=2.0,
+    ceiling=6.0,
     us_signal=0.5,
     shock_2022=1.0,
     sigma=0.0,
 )
 
 
-def test_partial_adjustment_step_known_answer() -> None:
-    # T = crimea 1 + shock 1 x invasion 1 = 2; commitment 1 so felt threat = 2.
-    # x*0 = 1 + 2 (0.4 + 0.2) + 0.1 log(0.25 * 2)          = 2.2 - 0.0693147 = 2.1306853
-    # x*1 = 1 + 2 (0.2 * 0.5) + 0.1 log(0.75 * 2) - 0.1 * 2 = 1.0405465
-    # pledge step (deadline reached, 1 year left): ally 0 max(2 - 1.5, 0) / 1 = 0.5; ally 1 0
+def gamma_lag(q: float, years_since: int) -> float:
+    """The impulse of one unit change of the felt threat ``years_since`` years later (gamma lag, order 2)."""
+    return (1 - q) * (years_since + 1) * q**years_since
+
+
+def test_step_known_answer() -> None:
+    # Decision year 2024, h = 1 (q = 0.5), s = 1: J = Crimea (10 years ago) + invasion (2 years ago)
+    #   = 0.5 * 11 * 0.5**10 + 0.5 * 3 * 0.5**2 = 0.00537109375 + 0.375
+    # E0 = 0.1 + 0.4 + 0.2 + 0.1 log(0.25 * 2)              = 0.7 + 0.1 log 0.5
+    # E1 = 0.1 + 0.2 * 0.5 + 0.1 log(0.75 * 2) - 0.1 * 2    = 0.1 log 1.5
+    # headroom: ally 0 at 1.5 < N = 2: 1; ally 1 at 2.5: (6 - 2.5) / (6 - 2) = 0.875
+    # pledge step (deadline reached): ally 0 max(2 - 1.5, 0) / 1 = 0.5; ally 1 0
     # xbar = (1.5 * 100 + 2.5 * 300) / 400 = 2.25
-    # x0' = 1.5 + 0.5 (2.1306853 - 1.5) + 0.5 * 0.5 + 0.1 (2.25 - 1.5) - 1.5 (0.03 - 0.02) + 5 (0.02 - 0.02)
-    # x1' = 2.5 + 0.5 (1.0405465 - 2.5) + 0 + 0.1 (2.25 - 2.5) - 0 + 0
+    # x0' = 1.5 + E0 J + 0.5 * 0.5 + 0.1 (2.25 - 1.5) - 1.5 (0.03 - 0.02) + 5 (0.02 - 0.02)
+    # x1' = 2.5 + 0.875 E1 J + 0 + 0.1 (2.25 - 2.5) - 0 + 0
     d = tiny_drivers()
     x = np.array([[1.5, 2.5]])
     theta = TINY.vector()[None, :]
-    assert_allclose(desired(x, theta, d, 0)[0], [2.2 + 0.1 * math.log(0.5), 1.2 + 0.1 * math.log(1.5) - 0.2])
+    j = 0.5 * 11 * 0.5**10 + 0.5 * 3 * 0.5**2
+    assert_allclose(threat_impulse(theta, d)[0], [j], rtol=1e-12)
+    e = [0.7 + 0.1 * math.log(0.5), 0.1 * math.log(1.5)]
+    assert_allclose(exposure(theta, d, 0)[0], e, rtol=1e-12)
+    assert_allclose(headroom(x, theta)[0], [1.0, 0.875])
     assert_allclose(pledge_step(x, d, 0)[0], [0.5, 0.0])
-    expected = [
-        1.5 + 0.5 * (2.2 + 0.1 * math.log(0.5) - 1.5) + 0.25 + 0.075 - 0.015,
-        2.5 + 0.5 * (1.2 + 0.1 * math.log(1.5) - 0.2 - 2.5) - 0.025,
-    ]
+    expected = [1.5 + e[0] * j + 0.25 + 0.075 - 0.015, 2.5 + 0.875 * e[1] * j - 0.025]
     assert_allclose(step(x, theta, d, 0)[0], expected, rtol=1e-12)
-    assert_allclose(expected, [2.12534265, 1.74527325], atol=1e-8)
+    assert_allclose(expected, [2.04989445, 2.48849488], atol=1e-8)
+
+
+def test_impulse_of_the_record_is_a_gamma_lag_that_sums_to_the_shock_over_one_minus_q() -> None:
+    panel = load_panel()
+    d = record_drivers(panel, 2014, 2026)
+    theta = Params(threat_halflife=2.0, shock_2022=3.0).vector()[None, :]
+    q = 0.5**0.5
+    j = threat_impulse(theta, d)[:, 0]
+    for k, year in enumerate(d.years):
+        expected = gamma_lag(q, year - 2014) + (3.0 * gamma_lag(q, year - 2022) if year >= 2022 else 0.0)
+        assert j[k] == pytest.approx(expected, rel=1e-12)
+    # the push of a shock over all years adds up to 1 / (1 - q) per unit (the total rise before the headroom)
+    assert sum(gamma_lag(q, n) for n in range(400)) == pytest.approx(1 / (1 - q))
+
+
+def test_drawdown_is_a_new_shock_to_the_felt_threat() -> None:
+    # Felt threat F = T (1 + kappa (1 - u)): u falling from 1 to 0.7 with T = 2, kappa = 0.5 adds 0.3 to F,
+    # which enters the impulse at once with weight (1 - q) = 0.5.
+    theta = TINY.vector()[None, :]
+    base = threat_impulse(theta, tiny_drivers())[0, 0]
+    drawn = threat_impulse(theta, tiny_drivers(commitment=np.full((1, 1), 0.7)))[0, 0]
+    assert drawn - base == pytest.approx(0.5 * 2 * 0.5 * 0.3)
+    # hosts: US presence scales with u, so a negative beta_u raises the exposure of ally 1 (2 per 1,000)
+    e_base = exposure(theta, tiny_drivers(), 0)[0]
+    e_drawn = exposure(theta, tiny_drivers(commitment=np.full((1, 1), 0.7)), 0)[0]
+    assert_allclose(e_drawn - e_base, [0.0, 0.1 * 2.0 * 0.3], atol=1e-12)
+
+
+def test_headroom_is_one_below_the_norm_zero_at_the_ceiling_and_cuts_are_not_braked() -> None:
+    theta = TINY.vector()[None, :]
+    x = np.array([[0.5, 2.0, 4.0, 6.0, 9.0]])
+    assert_allclose(headroom(x, theta)[0], [1.0, 1.0, 0.5, 0.0, 0.0])
+    d = tiny_drivers(
+        border=np.ones(5),
+        proximity=np.ones(5),
+        presence=np.zeros(5),
+        member=np.ones((1, 5), bool),
+        gdp=np.full((1, 5), 100.0),
+        target_applies=np.ones(5, bool),
+    )
+    up = threat_push(x, theta, d, 0, np.array([1.0]))[0]
+    down = threat_push(x, theta, d, 0, np.array([-1.0]))[0]
+    assert (up[3:] == 0).all() and (up[:2] > 0).all()
+    assert_allclose(down, -exposure(theta, d, 0)[0])  # a fall in the threat acts in full at any level
 
 
 def test_pledge_step_spreads_the_gap_over_the_years_left_and_respects_exemption() -> None:
@@ -87,20 +153,11 @@ def test_pledge_step_spreads_the_gap_over_the_years_left_and_respects_exemption(
     assert_allclose(pledge_step(x, d_before, 0)[0], [0.0, 0.0])
 
 
-def test_drawdown_signal_raises_the_felt_threat_of_exposed_allies() -> None:
-    theta = TINY.vector()[None, :]
-    x = np.array([[1.5, 2.5]])
-    base = desired(x, theta, tiny_drivers(), 0)[0]
-    drawn = desired(x, theta, tiny_drivers(commitment=np.full((1, 1), 0.7)), 0)[0]
-    # exposed ally 0: T (1 + kappa 0.3) x 0.6 = 2 * 1.15 * 0.6 vs 2 * 0.6; ally 1 also loses presence
-    assert_allclose(drawn[0] - base[0], 2 * 0.5 * 0.3 * 0.6)
-    assert_allclose(drawn[1] - base[1], 2 * 0.5 * 0.3 * 0.1 + 0.1 * 2.0 * 0.3)
-
-
 def _theta_batch(runs: int, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     theta = np.tile(Params().vector(), (runs, 1))
-    theta[:, :10] *= rng.uniform(0.5, 1.5, size=(runs, 10))
+    n = PARAM_NAMES.index("norm")  # vary every behavioural parameter, keep the presets
+    theta[:, :n] *= rng.uniform(0.5, 1.5, size=(runs, n))
     return theta
 
 
@@ -144,7 +201,7 @@ def test_relabelling_allies_relabels_the_outcome(perm: list[int]) -> None:
 
 
 def test_param_vector_round_trip() -> None:
-    p = Params(adjust=0.2, shock_2022=1.5)
+    p = Params(threat_halflife=2.5, shock_2022=1.5)
     assert Params.from_vector(p.vector()) == p
     assert len(PARAM_NAMES) == p.vector().size
 

@@ -182,7 +182,8 @@ def run_backtest(
     shock_2022: float = PRESET_SHOCK_2022,
     runs: int = 500,
     seed: int = 2022,
-    adjust_prior: tuple[float, float] | None = None,
+    halflife_prior: tuple[float, float] | None = None,
+    fixed: dict[str, float] | None = None,
 ) -> BacktestResult:
     """Calibrate on ``first..last``, forecast ``last+1..until`` and score (see the module docstring).
 
@@ -192,12 +193,13 @@ def run_backtest(
         method: calibration method (``one-step`` or ``multi-step``).
         shock_2022: the 2022 shock in Crimea units (preset; not fitted on the test years).
         runs, seed: parameter draws and innovations for the forecast band.
-        adjust_prior: optional Gaussian prior (mean, sd) on the adjustment speed (a sensitivity check).
+        halflife_prior: optional Gaussian prior (mean, sd, years) on the threat half-life (sensitivity checks).
+        fixed: parameters held at given values instead of fitted (sensitivity checks), e.g. ``{"ceiling": 5.0}``.
     """
     panel = load_panel()
     if not (last < until <= int(panel.years[-1])):
         raise BadInput(f"backtest years {last + 1}-{until}: must end by {int(panel.years[-1])}")
-    cal = fit(first, last, method=method, adjust_prior=adjust_prior)
+    cal = fit(first, last, method=method, halflife_prior=halflife_prior, fixed=fixed)
     d = forecast_drivers(panel, last, until)
     x0 = panel.x[panel.row(last)]
     theta = cal.params.vector()[None, :]

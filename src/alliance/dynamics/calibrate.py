@@ -23,7 +23,7 @@ import pandas as pd
 from scipy.optimize import least_squares
 
 from alliance.dynamics.drivers import HAGUE, WALES, Pledge, record_drivers
-from alliance.dynamics.model import PARAM_INFO, PARAM_NAMES, Drivers, Params, simulate, step
+from alliance.dynamics.model import PARAM_INFO, PARAM_NAMES, Drivers, Params, simulate, step, threat_impulse
 from alliance.dynamics.panel import Panel, load_panel
 from alliance.errors import BadInput
 
@@ -33,40 +33,44 @@ Method = Literal["one-step", "multi-step"]
 
 #: Parameters fitted on the record (``shock_2022`` too when the window reaches past 2022).
 FITTED: tuple[str, ...] = (
-    "adjust",
-    "base",
+    "threat_common",
     "threat_border",
     "threat_proximity",
     "size",
     "us_presence",
+    "threat_halflife",
     "compliance",
     "peer",
     "growth_passthrough",
     "fiscal",
 )
-#: Desired-level coefficients, fitted as yearly pressures ``a * beta`` (see :func:`_theta`).
-PRESSURES: tuple[str, ...] = ("base", "threat_border", "threat_proximity", "size", "us_presence")
-#: Bounds of the parameters (economic sign restrictions only where the meaning demands them).
+#: Parameters fitted on the log scale.
+LOG_FITTED: tuple[str, ...] = ("threat_halflife",)
+#: Bounds of the parameters. Sign restrictions only where the meaning demands them: a rise in the threat never
+#: lowers anyone's spending through the common, border and proximity terms (size and presence are free). The
+#: half-life lies between a quarter and 30 years: beyond 30 a shock's push is a drift over any horizon we project.
 BOUNDS: dict[str, tuple[float, float]] = {
-    "adjust": (0.001, 1.0),
-    "base": (-5.0, 10.0),
-    "threat_border": (-10.0, 10.0),
-    "threat_proximity": (-10.0, 10.0),
+    "threat_common": (0.0, 5.0),
+    "threat_border": (0.0, 5.0),
+    "threat_proximity": (0.0, 5.0),
     "size": (-5.0, 5.0),
     "us_presence": (-50.0, 50.0),
+    "threat_halflife": (0.25, 30.0),
     "compliance": (0.0, 2.0),
     "peer": (0.0, 1.0),
     "growth_passthrough": (0.0, 2.0),
     "fiscal": (-1.0, 1.0),
+    "norm": (0.0, 10.0),
+    "ceiling": (0.5, 20.0),
     "us_signal": (0.0, 1.0),
-    "shock_2022": (0.0, 10.0),
+    "shock_2022": (0.0, 30.0),
     "sigma": (0.0, 5.0),
 }
 #: The 2022 shock's size when the window cannot estimate it (the backtest): an additional shock the size of
 #: Crimea's, fixed before the backtest was first run (see docs/dynamics.md, "The 2022 shock").
 PRESET_SHOCK_2022 = 1.0
-#: Prior on the adjustment speed ``a`` (mean, sd), or None.
-ADJUST_PRIOR: tuple[float, float] | None = None
+#: Prior on the threat half-life ``h`` (mean, sd in years), or None.
+HALFLIFE_PRIOR: tuple[float, float] | None = None
 #: Scale of the prior residual (pp), about one data error.
 PRIOR_SCALE = 0.2
 #: Rounds of rejection sampling for the truncated parameter distribution before falling back to clipping.
@@ -105,22 +109,22 @@ class Calibration:
 
     @property
     def se(self) -> dict[str, float]:
-        """Standard errors of the fitted quantities (pressures ``a * beta`` for the desired-level terms)."""
+        """Standard errors of the fitted quantities (of ``log h`` for the half-life, see :data:`LOG_FITTED`)."""
         return {n: float(np.sqrt(max(self.cov[i, i], 0.0))) for i, n in enumerate(self.free)}
 
     def draws(self, runs: int, rng: np.random.Generator | None, *, vary: bool = True) -> np.ndarray:
         """Parameter sets ``(runs, n_params)``; with ``vary=False`` every row is the point estimate.
 
         The fitted quantities are drawn from the multivariate normal of the fit truncated to the bounds
-        (rejection: draws outside are discarded, so the correlations between parameters survive; clipping them
-        would pair a clipped adjustment speed with pressures drawn for a negative one). ``us_signal`` is drawn
-        uniform on [0, 1].
+        (rejection: draws outside are discarded, so the correlations between parameters survive; clipping would
+        pile draws up on the bounds). The half-life is drawn on the log scale it is fitted on. ``us_signal`` is
+        drawn uniform on [0, 1].
         """
         if not vary:
             return np.tile(self.params.vector(), (runs, 1))
         if rng is None:
             raise ValueError("draws(vary=True) needs a random generator")
-        mean = _pressure_vector(self.free, self.params)
+        mean = _fit_vector(self.free, self.params)
         lo = np.array([_lower(n) for n in self.free])
         hi = np.array([_upper(n) for n in self.free])
         kept = np.empty((0, len(self.free)))
@@ -139,8 +143,8 @@ class Calibration:
     def to_frame(self) -> pd.DataFrame:
         """One row per parameter: symbol, value, the fitted quantity and its standard error, unit, meaning.
 
-        ``fitted_value`` is ``a * value`` (a yearly pressure, pp/year) for the desired-level terms, else the
-        value itself; ``se`` is its standard error (NaN for parameters that are not fitted).
+        ``fitted_value`` is ``log(value)`` for the half-life (fitted on the log scale), else the value itself;
+        ``se`` is its standard error (NaN for parameters that are not fitted).
         """
         se = self.se
         rows = []
@@ -152,8 +156,8 @@ class Calibration:
                     "parameter": n,
                     "symbol": sym,
                     "value": value,
-                    "fitted_as": f"a*{sym}" if n in PRESSURES else (sym if n in self.free else "preset"),
-                    "fitted_value": value * self.params.adjust if n in PRESSURES else value,
+                    "fitted_as": (f"log {sym}" if n in LOG_FITTED else sym) if n in self.free else "preset",
+                    "fitted_value": float(np.log(value)) if n in LOG_FITTED else value,
                     "se": se.get(n, np.nan),
                     "unit": unit,
                     "meaning": meaning,
@@ -179,20 +183,19 @@ class Calibration:
 def _theta(free: tuple[str, ...], v: np.ndarray, base: Params) -> np.ndarray:
     """Parameter rows ``(R, n_params)`` from fitted vectors ``v`` ``(R, len(free))`` or ``(len(free),)``.
 
-    The desired-level coefficients are fitted as yearly pressures ``a * beta`` (pp/year), which the record
-    identifies even when the adjustment speed ``a`` is small; ``beta = pressure / a`` here.
+    The half-life is fitted as ``log h``: the record bounds it from below far better than from above, and the
+    log scale keeps draws positive and the covariance meaningful.
     """
     v = np.atleast_2d(v)
     theta = np.tile(base.vector(), (v.shape[0], 1))
-    a = v[:, free.index("adjust")] if "adjust" in free else theta[:, PARAM_NAMES.index("adjust")]
     for i, n in enumerate(free):
-        theta[:, PARAM_NAMES.index(n)] = v[:, i] / a if n in PRESSURES else v[:, i]
+        theta[:, PARAM_NAMES.index(n)] = np.exp(v[:, i]) if n in LOG_FITTED else v[:, i]
     return theta
 
 
-def _pressure_vector(free: tuple[str, ...], p: Params) -> np.ndarray:
+def _fit_vector(free: tuple[str, ...], p: Params) -> np.ndarray:
     """The fitted-space vector of a parameter set (inverse of :func:`_theta`)."""
-    return np.array([getattr(p, n) * (p.adjust if n in PRESSURES else 1.0) for n in free])
+    return np.array([np.log(getattr(p, n)) if n in LOG_FITTED else getattr(p, n) for n in free])
 
 
 def _errors(
@@ -210,22 +213,25 @@ def _errors(
     r0, r1 = panel.row(first), panel.row(last)
     obs = panel.x[r0 : r1 + 1]
     if method == "one-step":
-        pred = np.stack([step(obs[k][None, :], theta, d, k)[0] for k in range(d.n_steps)])
+        impulse = threat_impulse(theta, d)
+        pred = np.stack([step(obs[k][None, :], theta, d, k, impulse[k])[0] for k in range(d.n_steps)])
     else:
         pred = simulate(obs[0], theta, d)[1:, 0, :]
     err = (pred - obs[1:]).ravel()
     if prior is None:
         return np.asarray(err)
-    # Gaussian prior on the adjustment speed as one extra residual, on the scale of a typical data error
-    return np.append(err, PRIOR_SCALE * (theta[0, PARAM_NAMES.index("adjust")] - prior[0]) / prior[1])
+    # Gaussian prior on the half-life as one extra residual, on the scale of a typical data error
+    return np.append(err, PRIOR_SCALE * (theta[0, PARAM_NAMES.index("threat_halflife")] - prior[0]) / prior[1])
 
 
 def _lower(name: str) -> float:
-    return BOUNDS[name][0] * (1.0 if name not in PRESSURES else BOUNDS["adjust"][1])
+    lo = BOUNDS[name][0]
+    return float(np.log(lo)) if name in LOG_FITTED else lo
 
 
 def _upper(name: str) -> float:
-    return BOUNDS[name][1] * (1.0 if name not in PRESSURES else BOUNDS["adjust"][1])
+    hi = BOUNDS[name][1]
+    return float(np.log(hi)) if name in LOG_FITTED else hi
 
 
 def _check_window(panel: Panel, first: int, last: int) -> None:
@@ -242,7 +248,8 @@ def fit(
     pledges: tuple[Pledge, ...] | None = None,
     start: Params | None = None,
     panel: Panel | None = None,
-    adjust_prior: tuple[float, float] | None = ADJUST_PRIOR,
+    halflife_prior: tuple[float, float] | None = HALFLIFE_PRIOR,
+    fixed: dict[str, float] | None = None,
 ) -> Calibration:
     """Fit the model to the record, budget years ``first + 1 .. last``.
 
@@ -263,12 +270,17 @@ def fit(
     base = start or Params()
     if last <= 2022:  # the invasion cannot move a budget inside the window: keep the preset ratio
         base = replace(base, shock_2022=PRESET_SHOCK_2022)
-    free = FITTED + (("shock_2022",) if last > 2022 else ())
+    if fixed:
+        unknown = sorted(set(fixed) - set(PARAM_NAMES))
+        if unknown:
+            raise BadInput(f"unknown parameter {unknown[0]!r}; valid: {', '.join(PARAM_NAMES)}")
+        base = replace(base, **fixed)
+    free = tuple(n for n in FITTED + (("shock_2022",) if last > 2022 else ()) if n not in (fixed or {}))
     d = record_drivers(panel, first, last, pledges=pledges)
-    v0 = _pressure_vector(free, base)
+    v0 = _fit_vector(free, base)
     lo = np.array([_lower(n) for n in free])
     hi = np.array([_upper(n) for n in free])
-    args = (free, base, panel, first, last, method, d, adjust_prior)
+    args = (free, base, panel, first, last, method, d, halflife_prior)
     e0 = _errors(v0, *args)
     sol = least_squares(_errors, v0, bounds=(lo, hi), args=args, loss="soft_l1", f_scale=F_SCALE, x_scale="jac")
     res = sol.fun[: (last - first) * panel.n_allies]
