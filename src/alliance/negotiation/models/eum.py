@@ -2,8 +2,9 @@
 
 Every actor ``i`` holds a position ``x_i`` on a one-dimensional issue, a capability ``c_i`` and a salience
 ``s_i``. In each round every actor weighs challenging every other actor; the pairs' expected utilities decide
-who gives way (conflict, compromise, capitulation), every actor accepts the offer that moves it least, and all
-moves happen at once. The forecast is the weighted median of the positions after the last round.
+who gives way (conflict, compromise, capitulation), every actor accepts the best offer made to it (a conflict
+before a compromise before a capitulation, and within a type the one that moves it least), and all moves happen
+at once. The forecast is the weighted median of the positions after the last round.
 
 References:
     Bueno de Mesquita, B. (1994). "Political forecasting: an expected utility method". In B. Bueno de
@@ -33,10 +34,19 @@ paper leaves room, each documented where it is coded:
 - Perspective (step 6): ``perspective="receiver"`` (default) lets the actor that would move judge the pair
   with its own risk exponent (Bueno de Mesquita's perceptions: j's view of ``E_i(ij)`` and ``E_j(ji)``);
   ``"own"`` evaluates ``E_i(ij)`` with ``r_i`` and ``E_j(ji)`` with ``r_j``.
-- Offers follow step 6 as stated (conflict, compromise, capitulation; each actor accepts the offer that moves
-  it least), not the authors' program, which ranks offer types and sorts compromises by a weighted position.
-  With the defaults the emissions medians are 7.0, 8.43, 9.49, 9.94, 10.0, 10.0 (published: 8.4, 9.9, 9.9,
-  9.9, 9.9 for rounds 1-5; the authors' program: 8.42, 9.61, 9.96, 9.96, 9.96).
+- Votes (step 3): ``votes="linear"`` (default) counts each voter's plain distances, as the paper's step 3
+  states; ``"risk"`` raises them to the voter's risk exponent, ``(|x_k - x_m| / R)^r_k``, as the authors'
+  program does once the exponents are known (step 5).
+- Offers (step 6): ``offers="ranked"`` (default) follows the paper's section 6.2 (p. 26): an actor prefers a
+  conflict to a compromise to a capitulation and, among offers of the best type, moves the least it can;
+  ``"least"`` takes the smallest move over all offers (the one-line statement of step 6 in the issue);
+  ``"program"`` is the authors' program, which picks among compromises the lowest weighted position
+  ``(|E_j| x_j + |E_i| x_i) / (|E_i| + |E_j|)`` instead of the smallest move. Offers only come from actors that
+  expect to gain, ``E_i(ij) > 0``.
+- The emissions case (Scholz et al. Table 2, Q = 1): published medians after rounds 1-5 8.4, 9.9, 9.9, 9.9,
+  9.9. Defaults: 8.43, 9.62, 9.96, 10.0, 10.0. ``**PROGRAM`` (the authors' program): 8.42, 9.61, 9.96, 9.96,
+  9.96, then 7.47, 8.83, 9.67 in rounds 6-8 (published 7.4, 8.8, 9.6) with means within 0.07 of every
+  published mean. No reading tried (docs/negotiation.md, section "eum") gives 9.9 after round 2.
 - NaN positions mark actors not involved in an issue: they carry no weight, make and receive no offers and
   stay NaN.
 """
@@ -60,8 +70,9 @@ PROBABILITY = ("global", "pairwise")
 PERSPECTIVE = ("receiver", "own")
 #: Voters' utilities in step 3: plain distances (the paper) or raised to each voter's risk exponent (the program).
 VOTES = ("linear", "risk")
-#: Which offer an actor accepts (step 6): the one that moves it least (the paper) or the program's ranking.
-OFFERS = ("least", "program")
+#: Which offer an actor accepts (step 6): the one that moves it least, the same within ranked offer types, or the
+#: authors' program's choice; see :func:`_moves`.
+OFFERS = ("least", "ranked", "program")
 #: The options of Scholz et al.'s own program (see :func:`eum_rounds`): medians 8.42, 9.61, 9.96 on the emissions case.
 PROGRAM = {"probability": "global", "perspective": "receiver", "votes": "risk", "offers": "program"}
 _TOL = 1e-12  # tolerance on expected utilities (values are O(1)) and on weighted distance sums
@@ -292,11 +303,12 @@ def _moves(xf: np.ndarray, a: np.ndarray, b: np.ndarray, pair: np.ndarray, offer
     - both negative, a tie or a zero: nothing.
     Offers to i come from the same rules on the transposed pair. Which offer j accepts depends on ``offers``:
 
-    - ``"least"`` (step 6 as the paper states it): among all the offers that would move it, the one that moves
+    - ``"least"`` (step 6 as the issue states it): among all the offers that would move it, the one that moves
       it least.
-    - ``"program"`` (Scholz et al.'s program): offer types are ranked, conflicts before compromises before
-      capitulations; among conflicts (or capitulations) the one that moves it least, among compromises the one
-      with the lowest weighted position ``(|b| x_j + |a| x_i) / (|a| + |b|)``.
+    - ``"ranked"`` (Scholz et al. 2011, section 6.2, p. 26): offer types are ranked, a conflict before a
+      compromise before a capitulation; within the best type, the offer that moves it least.
+    - ``"program"`` (Scholz et al.'s program): ranked types as in ``"ranked"``, but among compromises the one
+      with the lowest weighted position ``(|b| x_j + |a| x_i) / (|a| + |b|)`` (not the smallest move).
 
     Ties go to the lower target, so the actors' order is irrelevant. All moves happen at once.
     """
@@ -320,7 +332,7 @@ def _moves(xf: np.ndarray, a: np.ndarray, b: np.ndarray, pair: np.ndarray, offer
         cand = offered & (kind == best_kind)
         with np.errstate(invalid="ignore", divide="ignore"):
             mixed = (np.abs(b) * x_j + np.abs(a) * x_i) / (np.abs(a) + np.abs(b))
-        key = np.where(part, mixed, shift)
+        key = np.where(part, mixed, shift) if offers == "program" else shift
     key = np.where(cand, key, np.inf)
     least = key.min(axis=-2, keepdims=True)
     chosen = cand & (key <= least + _TOL * (1.0 + np.abs(least)))
@@ -400,7 +412,7 @@ def eum_rounds(
     probability: str = "global",
     perspective: str = "receiver",
     votes: str = "linear",
-    offers: str = "least",
+    offers: str = "ranked",
     return_risk: bool = False,
 ) -> tuple[np.ndarray, ...]:
     """Run the expected utility model for a batch of runs.
@@ -417,8 +429,9 @@ def eum_rounds(
         perspective: whose risk exponent judges a challenge (step 6), ``"receiver"`` or ``"own"``.
         votes: ``"linear"`` (the paper's step 3) or ``"risk"`` (each voter's distances raised to its risk
             exponent, as the authors' program does after step 5).
-        offers: ``"least"`` (step 6: accept the offer that moves you least) or ``"program"`` (the authors'
-            program: conflicts before compromises before capitulations, compromises by weighted position).
+        offers: ``"least"`` (step 6: accept the offer that moves you least), ``"ranked"`` (conflicts before
+            compromises before capitulations, then the least move: the paper's section 6.2) or ``"program"``
+            (the authors' program: ranked, but compromises chosen by the lowest weighted position).
             ``**PROGRAM`` selects all four options of the authors' program.
         return_risk: also return the risk exponents ``r_i`` of the last round, shape ``(runs, actors, issues)``.
 
@@ -489,7 +502,7 @@ def solve(
     probability: str = "global",
     perspective: str = "receiver",
     votes: str = "linear",
-    offers: str = "least",
+    offers: str = "ranked",
 ) -> ModelOutcome:
     """Forecast every issue of ``scenario`` with the expected utility model.
 
@@ -504,7 +517,7 @@ def solve(
         probability: normalisation of the win probability, ``"global"`` (default) or ``"pairwise"``.
         perspective: whose risk exponent judges a challenge, ``"receiver"`` (default) or ``"own"``.
         votes: voters' utilities in step 3, ``"linear"`` (default, the paper) or ``"risk"`` (the program).
-        offers: which offer an actor accepts, ``"least"`` (default, the paper) or ``"program"``.
+        offers: which offer an actor accepts, ``"least"`` (default), ``"ranked"`` or ``"program"``.
 
     Returns:
         ``ModelOutcome`` with ``details``: ``rounds`` (per round, per actor, per issue positions; None where the
@@ -556,7 +569,7 @@ def solve_batch(
     probability: str = "global",
     perspective: str = "receiver",
     votes: str = "linear",
-    offers: str = "least",
+    offers: str = "ranked",
 ) -> np.ndarray:
     """``(R, I)`` final-round medians of every run of a batch (see :func:`solve`)."""
     _, medians, _ = eum_rounds(
@@ -582,7 +595,7 @@ def solve_runs(
     probability: str = "global",
     perspective: str = "receiver",
     votes: str = "linear",
-    offers: str = "least",
+    offers: str = "ranked",
 ) -> np.ndarray:
     """``(R, I)`` outcomes of perturbed runs of ``scenario`` (used to find pivotal actors)."""
     return solve_batch(batch, rounds, q, probability=probability, perspective=perspective, votes=votes, offers=offers)
