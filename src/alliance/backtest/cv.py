@@ -77,18 +77,24 @@ def fit_convex_lad(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def model_batch(batch: DEUBatch) -> tuple[Batch, np.ndarray]:
-    """The DEU issues as a model :class:`Batch` (runs = issues, 30 actors, 1 issue) and the co-legislator mask."""
+    """The DEU issues as a model :class:`Batch` (runs = issues, 30 actors, 1 issue) and the co-legislator mask.
+
+    Vetoes as in :func:`~alliance.backtest.deu.load_deu`: every member state; the EP under codecision only; the
+    Commission (the chair) none.
+    """
     n, a = batch.positions.shape
     chair = np.zeros((n, a), dtype=bool)
     chair[:, ACTORS.index("com")] = True
     colegis = np.zeros((n, a), dtype=bool)
     colegis[:, ACTORS.index("ep")] = True
+    veto = ~chair
+    veto[:, ACTORS.index("ep")] = batch.procedure == "COD"
     nan3 = np.full((n, a, 1), np.nan)
     mb = Batch(
         positions=batch.positions[:, :, None],
         salience=np.nan_to_num(batch.salience, nan=0.0)[:, :, None],
         capability=np.nan_to_num(batch.capability, nan=0.0),
-        veto=np.ones((n, a), dtype=bool) & ~chair,
+        veto=veto,
         chair=chair,
         low=np.array([0.0]),
         high=np.array([100.0]),
@@ -99,11 +105,22 @@ def model_batch(batch: DEUBatch) -> tuple[Batch, np.ndarray]:
     return mb, colegis
 
 
+def rule_thresholds(scenarios: Sequence[Scenario]) -> tuple[np.ndarray, bool]:
+    """``(issues,)`` share of Council capability a proposal needs (1 under unanimity), for the procedural feature.
+
+    The share is on capability (votes or population) on every DEU issue; see
+    :func:`alliance.negotiation.models.procedural.rule_threshold`.
+    """
+    from alliance.negotiation.models.procedural import rule_threshold
+
+    return np.array([rule_threshold(sc)[0] for sc in scenarios]), True
+
+
 def _features(batch: DEUBatch) -> np.ndarray:
     from alliance.negotiation.models.stacked import stacked_features
 
     mb, colegis = model_batch(batch)
-    return stacked_features(mb, colegis)[:, 0, :]  # (issues, 6)
+    return stacked_features(mb, colegis)[:, 0, :6]  # (issues, 6): the first release's features
 
 
 def _scored(batch: DEUBatch) -> np.ndarray:
@@ -156,13 +173,15 @@ def fit_stacked(scenarios: Sequence[Scenario], snap_seeds: Sequence[int] = tuple
     """
     from alliance.negotiation.models.stacked import FEATURES
 
+    features6 = FEATURES[:6]  # the first release's six features
+
     b = deu_batch(scenarios)
     ok = _scored(b)
     x, y, pos, groups = _features(b)[ok], b.outcome[ok], b.positions[ok], b.proposal[ok]
     w = fit_convex_lad(x, y)
     tau, curve = select_snap(x, y, pos, groups, k=5, seeds=snap_seeds)
     return {
-        "weights": {f: round(float(v), 4) for f, v in zip(FEATURES, w, strict=True)},
+        "weights": {f: round(float(v), 4) for f, v in zip(features6, w, strict=True)},
         "snap": tau,
         "snap_curve": {f"{t:.2f}": round(float(c), 3) for t, c in zip(SNAP_GRID, curve, strict=True)},
     }
@@ -232,7 +251,7 @@ def cross_validate(
             blend[test] = x[test] @ w
             pred[test] = _snap(blend[test], pos[test], tau)
             wrows.append(
-                {"seed": int(s), "fold": f, **dict(zip(FEATURES, w.round(4).tolist(), strict=True)), "snap": tau}
+                {"seed": int(s), "fold": f, **dict(zip(FEATURES[:6], w.round(4).tolist(), strict=True)), "snap": tau}
             )
         err = np.abs(pred - y)
         err_sum += err

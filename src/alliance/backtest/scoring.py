@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alliance.backtest.cv import cluster_bootstrap_index, model_batch
+from alliance.backtest.cv import cluster_bootstrap_index, model_batch, rule_thresholds
 from alliance.backtest.deu import DEUBatch, deu_batch
 from alliance.errors import BadInput
 from alliance.io import atomic_write
@@ -60,7 +60,8 @@ def _model_forecast(name: str, scenarios: Sequence[Scenario], b: DEUBatch, opts:
     if name in _BATCH_SAFE and mod is not None and hasattr(mod, "solve_batch") and not opts:
         mb, colegis = model_batch(b)
         if name == "stacked":
-            return np.asarray(mod.solve_batch(mb, colegis))[:, 0]
+            share, by_cap = rule_thresholds(scenarios)
+            return np.asarray(mod.solve_batch(mb, colegis, threshold=share, by_capability=by_cap))[:, 0]
         return np.asarray(mod.solve_batch(mb))[:, 0]
     out = np.full(len(scenarios), np.nan)
     for i, sc in enumerate(scenarios):

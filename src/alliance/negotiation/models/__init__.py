@@ -34,6 +34,7 @@ MODEL_MODULES: dict[str, str] = {
     "consensus": "alliance.negotiation.models.consensus",
     "exchange": "alliance.negotiation.models.exchange",
     "stacked": "alliance.negotiation.models.stacked",
+    "procedural": "alliance.negotiation.models.procedural",
 }
 
 #: Available models: name -> solver (filled from MODEL_MODULES on import, and by :func:`register`).

@@ -1,6 +1,8 @@
 """The stacked procedural compromise: a convex combination of simple forecasts, weights fitted on DEU outcomes.
 
-Each issue's forecast is ``sum_k w_k f_k`` over six features that exist for any scenario:
+Each issue's forecast is ``sum_k w_k f_k`` over nine features that exist for any scenario (actor weights
+``c^a s^k``: capability to the power ``capability_exponent``, salience to the power ``salience_exponent``;
+``a = k = 1`` is Achen's capability x salience, ``k != 1`` his "power function" compromise):
 
 ``compromise``
     Achen's capability x salience weighted mean of all involved actors (Achen 2006, in Thomson et al.,
@@ -18,6 +20,15 @@ Each issue's forecast is ``sum_k w_k f_k`` over six features that exist for any 
     the reference point (status quo).
 ``midpoint``
     the middle of the scale.
+``procedural``
+    the agenda-setter model (:mod:`alliance.negotiation.models.procedural`): the chair's best proposal that the
+    decisive voters (the QMV pivot, or every veto player under unanimity) and a vetoing co-legislator prefer to
+    the reversion point (Steunenberg 1994; Crombez 1996; Tsebelis & Garrett 2000).
+``mode``
+    the position held by the largest total weight of actors (ties: nearest the compromise, then the lower).
+``position_weighted``
+    a compromise whose weights are divided by the distance to the compromise (plus 5% of the scale): the
+    outlying actors count less (one Weiszfeld step from the mean towards the weighted median).
 
 A feature that a scenario lacks (no chair, no co-legislator, no reversion point, or the actor not involved in the
 issue) falls back to the compromise, so its weight flows to the compromise: on a NATO scenario with no
@@ -25,17 +36,18 @@ co-legislator the model is ``(w_compromise + w_co_legislator) x compromise + w_s
 
 **Snapping.** DEU experts code positions as the discrete alternatives on the table, and the adopted outcome
 is usually one of them (69% of the calibration issues end exactly at some coded actor's position). So the blend
-is then moved to the nearest involved actor's position when that position lies within ``snap`` x the standard
-deviation of the positions on the issue (a scale-free window); otherwise the blend stands. Cross-validation,
-not theory, chose this step: with ``capability="votes"`` it takes the nested cross-validated MAE on unseen
-proposals from 22.96 (blend alone) to 21.42; with equal capabilities it helps little (23.78 -> 23.60), so treat
-it as a finding on 84 proposals to be confirmed on the held-out half (docs/backtest.md).
+may then move to a coded position within a window: ``snap`` x the standard deviation of the positions
+(``snap_kind="sd"``), x their range (``"range"``), or ``snap`` points (``"absolute"``). The target is the nearest
+position (``snap_target="nearest"``), the best-supported position in the window (``"support"``: the largest total
+actor weight), or the mode feature if it is in the window (``"mode"``). ``snap = 0`` switches snapping off.
 
-The weights are fitted once, by least absolute deviations under ``w >= 0, sum w = 1`` (a linear programme),
-on the DEU III calibration half loaded with ``capability="votes"``; the snapping window is the one with the
-lowest grouped cross-validated MAE on the same data (grid 0-1 in steps of 0.05); both are shipped in ``params/stacked.json`` with
-their cross-validated accuracy and the date fitted; nothing is refitted at forecast time. Reproduce the fit
-and the cross-validation with ``alliance backtest deu-calibration --capability votes --cv 5``.
+**Which design is shipped** (features, exponents, snapping) was chosen by a nested cross-validation over the
+whole design space on the DEU III calibration half (:mod:`alliance.backtest.nested`): the selection procedure,
+run on all 220 scored issues, picks the design and fits its weights (least absolute deviations under
+``w >= 0, sum w = 1``, a linear programme); ``params/stacked.json`` records the design, the weights, the DEU
+capability scheme it was fitted with, the honest nested-CV accuracy of the procedure and the date fitted.
+Nothing is refitted at forecast time. Reproduce with ``alliance backtest deu-calibration --cv 5 --nested``
+and ``alliance.backtest.fit_selected()`` (docs/backtest.md).
 """
 
 from __future__ import annotations
@@ -50,12 +62,16 @@ import numpy as np
 
 from alliance.errors import BadInput
 from alliance.negotiation.models.base import ModelOutcome
-from alliance.negotiation.models.batch import Batch, batch_from_scenario, safe_weights
+from alliance.negotiation.models.batch import Batch, batch_from_scenario
 from alliance.negotiation.scenario import Scenario
 
 __all__ = [
     "FEATURES",
+    "SNAP_KINDS",
+    "SNAP_TARGETS",
     "load_params",
+    "mode_position",
+    "power_weights",
     "snap_to_positions",
     "solve",
     "solve_batch",
@@ -65,7 +81,20 @@ __all__ = [
 ]
 
 #: Feature names, in the order of the weight vector.
-FEATURES: tuple[str, ...] = ("compromise", "weighted_median", "agenda_setter", "co_legislator", "reversion", "midpoint")
+FEATURES: tuple[str, ...] = (
+    "compromise",
+    "weighted_median",
+    "agenda_setter",
+    "co_legislator",
+    "reversion",
+    "midpoint",
+    "procedural",
+    "mode",
+    "position_weighted",
+)
+#: Windows of the snapping step, and what it snaps to (module docstring).
+SNAP_KINDS: tuple[str, ...] = ("sd", "range", "absolute")
+SNAP_TARGETS: tuple[str, ...] = ("nearest", "support", "mode")
 
 
 @cache
@@ -89,6 +118,8 @@ def _weight_vector(weights: Mapping[str, float] | Sequence[float] | None) -> np.
         w = np.array([float(weights.get(f, 0.0)) for f in FEATURES])
     else:
         w = np.asarray(weights, dtype=float)
+    if w.shape == (6,):  # the six features of the first release: the new ones get weight 0
+        w = np.r_[w, np.zeros(len(FEATURES) - 6)]
     if w.shape != (len(FEATURES),) or np.any(w < 0) or not np.isclose(w.sum(), 1.0):
         raise BadInput(f"stacked weights must be {len(FEATURES)} non-negative numbers summing to 1 ({FEATURES})")
     return w
@@ -124,16 +155,64 @@ def _actor_position(positions: np.ndarray, which: np.ndarray) -> np.ndarray:
     return np.where(has[:, None], pos, np.nan)
 
 
-def stacked_features(batch: Batch, co_legislator: np.ndarray | None = None) -> np.ndarray:
-    """``(R, I, 6)`` feature forecasts in :data:`FEATURES` order, missing ones replaced by the compromise.
+def power_weights(batch: Batch, capability_exponent: float = 1.0, salience_exponent: float = 1.0) -> np.ndarray:
+    """``(R, A, I)`` actor weights ``c^a s^k`` (zero where not involved; equal weights if all are zero).
+
+    ``a = k = 1`` is Achen's capability x salience; other exponents give his "power function" family
+    (Achen 2006, in Thomson et al., *The European Union Decides*, ch. 4); ``a = 0.5`` is Penrose's square root.
+    """
+    mask = batch.mask
+    cap = np.power(np.clip(np.nan_to_num(batch.capability), 0.0, None), capability_exponent)[:, :, None]
+    sal = np.power(np.clip(np.nan_to_num(batch.salience), 0.0, None), salience_exponent)
+    w = np.where(mask, cap * sal, 0.0)
+    empty = w.sum(axis=1, keepdims=True) <= 0
+    return np.where(empty & mask, 1.0, w)
+
+
+def _support(positions: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``(..., A, I)`` total weight of the actors standing exactly where each actor stands (0 if not involved)."""
+    same = np.abs(positions[..., :, None, :] - positions[..., None, :, :]) < 1e-9  # NaN compares False
+    return np.where(np.isnan(positions), 0.0, (same * w[..., None, :, :]).sum(axis=-2))
+
+
+def mode_position(positions: np.ndarray, w: np.ndarray, centre: np.ndarray) -> np.ndarray:
+    """``(R, I)`` the position with the largest total weight; ties go to the one nearest ``centre``, then the lower.
 
     Args:
-        batch: the runs (``batch.chair`` marks the agenda setter).
+        positions: ``(R, A, I)``, NaN where the actor is not involved.
+        w: ``(R, A, I)`` non-negative weights.
+        centre: ``(R, I)`` tie-breaker (the compromise).
+    """
+    sup = _support(positions, w)
+    best = sup.max(axis=-2, keepdims=True)
+    top = ~np.isnan(positions) & (sup >= best - 1e-12 * np.maximum(best, 1.0)) & (best > 0)
+    dist = np.where(top, np.abs(positions - centre[..., None, :]), np.inf)
+    near = top & (dist <= dist.min(axis=-2, keepdims=True) + 1e-9)
+    out = np.where(near, positions, np.inf).min(axis=-2)
+    return np.where(np.isfinite(out), out, np.nan)
+
+
+def stacked_features(
+    batch: Batch,
+    co_legislator: np.ndarray | None = None,
+    threshold: np.ndarray | float = 1.0,
+    capability_exponent: float = 1.0,
+    salience_exponent: float = 1.0,
+    by_capability: bool = True,
+) -> np.ndarray:
+    """``(R, I, 9)`` feature forecasts in :data:`FEATURES` order, missing ones replaced by the compromise.
+
+    Args:
+        batch: the runs (``batch.chair`` marks the agenda setter, ``batch.veto`` the voters).
         co_legislator: ``(R, A)`` bool marking the co-legislator, or None for none.
+        threshold: ``(R,)`` or scalar share of the voters' weight the procedural feature's proposal needs.
+        capability_exponent, salience_exponent: the actor weights ``c^a s^k`` (:func:`power_weights`).
+        by_capability: the procedural feature weighs voters by capability (else counts them).
     """
     from alliance.negotiation.models.compromise import compromise_kernel
+    from alliance.negotiation.models.procedural import procedural_kernel
 
-    w = safe_weights(batch, "cs")
+    w = power_weights(batch, capability_exponent, salience_exponent)
     comp = compromise_kernel(batch.positions, w)
     wmed = weighted_median(batch.positions, w)
     setter = _actor_position(batch.positions, batch.chair)
@@ -144,14 +223,83 @@ def stacked_features(batch: Batch, co_legislator: np.ndarray | None = None) -> n
     )
     rev = np.broadcast_to(batch.reversion, comp.shape)
     mid = np.broadcast_to(0.5 * (batch.low + batch.high), comp.shape)
-    feats = np.stack([comp, wmed, setter, colegis, rev, mid], axis=-1)
+    proc = procedural_kernel(batch, threshold, co_legislator, by_capability=by_capability)
+    mode = mode_position(batch.positions, w, comp)
+    # Distance-discounted weights: one Weiszfeld step from the weighted mean (h = 5% of the scale).
+    h = 0.05 * np.broadcast_to(batch.high - batch.low, comp.shape)
+    pw = w / (np.abs(np.nan_to_num(batch.positions) - np.nan_to_num(comp)[:, None, :]) + h[:, None, :])
+    posw = compromise_kernel(batch.positions, pw)
+    feats = np.stack([comp, wmed, setter, colegis, rev, mid, proc, mode, posw], axis=-1)
     feats = np.where(np.isnan(feats), comp[..., None], feats)
     return feats
 
 
 def stacked_kernel(features: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """``(R, I)`` blended forecasts from ``(R, I, 6)`` features and a weight vector (NaN where the compromise is)."""
+    """``(R, I)`` blended forecasts from ``(R, I, F)`` features and a weight vector (NaN where the compromise is)."""
     return np.asarray(features @ weights)
+
+
+def _nanstd(positions: np.ndarray, axis: int) -> np.ndarray:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.asarray(np.nanstd(positions, axis=axis))
+
+
+def snap_window(positions: np.ndarray, snap: float, kind: str = "sd") -> np.ndarray:
+    """``(..., I)`` half-width of the snapping window in points: ``snap`` x the standard deviation or the range of
+    the involved positions (axis -2), or ``snap`` points (``kind="absolute"``)."""
+    if kind == "sd":
+        return snap * _nanstd(positions, axis=-2)
+    if kind == "range":
+        with np.errstate(invalid="ignore"):
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return snap * (np.nanmax(positions, axis=-2) - np.nanmin(positions, axis=-2))
+    if kind == "absolute":
+        return np.full(positions.shape[:-2] + positions.shape[-1:], float(snap))
+    raise BadInput(f"stacked snap_kind {kind!r}; valid: {', '.join(SNAP_KINDS)}")
+
+
+def snap_within(
+    blend: np.ndarray,
+    positions: np.ndarray,
+    window: np.ndarray,
+    target: str = "nearest",
+    support: np.ndarray | None = None,
+    mode: np.ndarray | None = None,
+) -> np.ndarray:
+    """Move each forecast to a coded position within ``window`` points of it (module docstring, "Snapping").
+
+    Shapes broadcast: ``blend`` and ``window`` ``(..., I)``, ``positions`` and ``support`` ``(..., A, I)``. Ties
+    go to the nearer, then the lower position, so actor order never matters.
+
+    Args:
+        target: ``nearest``; ``support`` (the largest ``support`` in the window); ``mode`` (``mode`` if within).
+    """
+    if target == "mode":
+        if mode is None:
+            raise BadInput("snap_target 'mode' needs the mode positions")
+        ok = np.abs(mode - blend) <= window
+        return np.where(ok & ~np.isnan(mode), mode, blend)
+    mask = ~np.isnan(positions)
+    dist = np.where(mask, np.abs(positions - blend[..., None, :]), np.inf)
+    inside = dist <= window[..., None, :]
+    if target == "support":
+        if support is None:
+            raise BadInput("snap_target 'support' needs the actors' support")
+        sup = np.where(inside, support, -np.inf)
+        inside = inside & (sup >= sup.max(axis=-2, keepdims=True) - 1e-12)
+    elif target != "nearest":
+        raise BadInput(f"stacked snap_target {target!r}; valid: {', '.join(SNAP_TARGETS)}")
+    dist = np.where(inside, dist, np.inf)
+    best = dist.min(axis=-2)
+    tie = inside & (dist <= best[..., None, :] + 1e-9)
+    chosen = np.where(tie, positions, np.inf).min(axis=-2)
+    return np.where(np.isfinite(best), chosen, blend)
 
 
 def snap_to_positions(blend: np.ndarray, positions: np.ndarray, tau: float) -> np.ndarray:
@@ -170,26 +318,53 @@ def snap_to_positions(blend: np.ndarray, positions: np.ndarray, tau: float) -> n
     """
     if tau <= 0:
         return blend
-    mask = ~np.isnan(positions)
-    with np.errstate(invalid="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            spread = np.nanstd(positions, axis=1)  # (R, I)
-    dist = np.where(mask, np.abs(positions - blend[:, None, :]), np.inf)
-    best = dist.min(axis=1)  # (R, I)
-    tie = dist <= best[:, None, :] + 1e-9
-    nearest = np.where(tie & mask, positions, np.inf).min(axis=1)
-    snap = np.isfinite(best) & (best <= tau * spread)
-    return np.where(snap, nearest, blend)
+    return snap_within(blend, positions, snap_window(positions, tau, "sd"))
 
 
-def _snap_param(snap: float | None) -> float:
-    tau = float(load_params().get("snap", 0.0)) if snap is None else float(snap)
-    if not (tau >= 0 and np.isfinite(tau)):
+def _design(
+    snap: float | None, snap_kind: str | None, snap_target: str | None, cap_exp: float | None, sal_exp: float | None
+) -> dict[str, Any]:
+    p = load_params()
+    d: dict[str, Any] = {
+        "snap": float(p.get("snap", 0.0)) if snap is None else float(snap),
+        "snap_kind": str(p.get("snap_kind", "sd")) if snap_kind is None else snap_kind,
+        "snap_target": str(p.get("snap_target", "nearest")) if snap_target is None else snap_target,
+        "capability_exponent": float(p.get("capability_exponent", 1.0)) if cap_exp is None else float(cap_exp),
+        "salience_exponent": float(p.get("salience_exponent", 1.0)) if sal_exp is None else float(sal_exp),
+    }
+    if not (d["snap"] >= 0 and np.isfinite(d["snap"])):
         raise BadInput(f"stacked snap {snap!r}: must be a non-negative number (0 switches snapping off)")
-    return tau
+    if d["snap_kind"] not in SNAP_KINDS:
+        raise BadInput(f"stacked snap_kind {d['snap_kind']!r}; valid: {', '.join(SNAP_KINDS)}")
+    if d["snap_target"] not in SNAP_TARGETS:
+        raise BadInput(f"stacked snap_target {d['snap_target']!r}; valid: {', '.join(SNAP_TARGETS)}")
+    for key in ("capability_exponent", "salience_exponent"):
+        if not (0 <= d[key] <= 4):
+            raise BadInput(f"stacked {key} {d[key]!r}: must be between 0 and 4")
+    return d
+
+
+def _apply(
+    batch: Batch,
+    co_legislator: np.ndarray | None,
+    threshold: np.ndarray | float,
+    by_capability: bool,
+    w: np.ndarray,
+    d: Mapping[str, Any],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features, blend and snapped forecast of a batch under design ``d``."""
+    feats = stacked_features(
+        batch, co_legislator, threshold, d["capability_exponent"], d["salience_exponent"], by_capability
+    )
+    blend = stacked_kernel(feats, w)
+    if d["snap"] <= 0:
+        return feats, blend, blend
+    aw = power_weights(batch, d["capability_exponent"], d["salience_exponent"])
+    window = snap_window(batch.positions, d["snap"], d["snap_kind"])
+    out = snap_within(
+        blend, batch.positions, window, d["snap_target"], support=_support(batch.positions, aw), mode=feats[..., 7]
+    )
+    return feats, blend, out
 
 
 def solve_batch(
@@ -197,10 +372,12 @@ def solve_batch(
     co_legislator: np.ndarray | None = None,
     weights: Mapping[str, float] | Sequence[float] | None = None,
     snap: float | None = None,
+    threshold: np.ndarray | float = 1.0,
+    by_capability: bool = True,
 ) -> np.ndarray:
-    """``(R, I)`` stacked forecasts of a batch (see :func:`solve`)."""
-    blend = stacked_kernel(stacked_features(batch, co_legislator), _weight_vector(weights))
-    return snap_to_positions(blend, batch.positions, _snap_param(snap))
+    """``(R, I)`` stacked forecasts of a batch (see :func:`solve`; ``threshold`` as in :func:`stacked_features`)."""
+    d = _design(snap, None, None, None, None)
+    return _apply(batch, co_legislator, threshold, by_capability, _weight_vector(weights), d)[2]
 
 
 def _co_legislator_mask(scenario: Scenario, name: str | None) -> tuple[np.ndarray | None, str | None]:
@@ -220,22 +397,30 @@ def solve(
     co_legislator: str | None = None,
     weights: Mapping[str, float] | Sequence[float] | None = None,
     snap: float | None = None,
+    snap_kind: str | None = None,
+    snap_target: str | None = None,
+    capability_exponent: float | None = None,
+    salience_exponent: float | None = None,
 ) -> ModelOutcome:
-    """Forecast each issue as the shipped convex combination of the six features (module docstring).
+    """Forecast each issue as the shipped convex combination of the features, then snap (module docstring).
 
     Args:
-        scenario: the scenario; its chair (``scenario.chair`` or an actor flagged ``chair``) is the agenda setter.
+        scenario: the scenario; its chair (``scenario.chair`` or an actor flagged ``chair``) is the agenda setter,
+            its decision rule sets the procedural feature's pivot.
         co_legislator: name of the co-legislator actor; default ``scenario.metadata["co_legislator"]`` if any.
         weights: override the shipped weights (feature -> weight, non-negative, summing to 1).
-        snap: override the shipped snapping window (in units of the spread of positions; 0 = off).
+        snap, snap_kind, snap_target: override the shipped snapping step (``snap=0`` switches it off).
+        capability_exponent, salience_exponent: override the shipped exponents of the actor weights.
     """
+    from alliance.negotiation.models.procedural import rule_threshold
+
     batch = batch_from_scenario(scenario)
     mask, name = _co_legislator_mask(scenario, co_legislator)
-    feats = stacked_features(batch, mask)
     w = _weight_vector(weights)
-    tau = _snap_param(snap)
-    blend = stacked_kernel(feats, w)
-    out = snap_to_positions(blend, batch.positions, tau)[0]
+    d = _design(snap, snap_kind, snap_target, capability_exponent, salience_exponent)
+    share, by_cap = rule_threshold(scenario)
+    feats, blend, out = _apply(batch, mask, share, by_cap, w, d)
+    out = out[0]
     notes: dict[str, str] = {}
     raw_setter = _actor_position(batch.positions, batch.chair)[0]
     for j, issue in enumerate(scenario.issue_names):
@@ -255,7 +440,7 @@ def solve(
         "features": {f: feats[0, :, k].tolist() for k, f in enumerate(FEATURES)},
         "co_legislator": name,
         "blend": blend[0].tolist(),
-        "snap": tau,
+        **d,
         "snapped": [bool(v) for v in (out != blend[0]) & ~np.isnan(out)],
     }
     return ModelOutcome(model="stacked", outcome=out, notes=notes, details=details)
