@@ -26,13 +26,13 @@ app = typer.Typer(
 
 #: Command modules; each defines ``register(app)``. Add a module here to add commands.
 _COMMAND_MODULES: tuple[str, ...] = (
-    "alliance.cli.data_cmd",
-    "alliance.cli.claims_cmd",
     "alliance.cli.brief_cmd",
     "alliance.cli.spending_cmd",
-    "alliance.cli.backtest_cmd",
+    "alliance.cli.claims_cmd",
     "alliance.cli.negotiate_cmd",
+    "alliance.cli.backtest_cmd",
     "alliance.cli.simulate_cmd",
+    "alliance.cli.data_cmd",
 )
 
 
