@@ -10,10 +10,10 @@ difference gets a cluster-bootstrap interval over proposals.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,9 @@ from alliance.backtest.deu import ACTORS, DEUBatch, deu_batch
 from alliance.errors import BadInput
 from alliance.negotiation.models.batch import Batch
 from alliance.negotiation.scenario import Scenario
+
+if TYPE_CHECKING:
+    from alliance.backtest.nested import NestedCVResult
 
 __all__ = [
     "CVResult",
@@ -219,8 +222,21 @@ def cross_validate(
     bootstrap: int = 2000,
     seed: int = 20261127,
     inner_seeds: Sequence[int] = (100, 101),
-) -> CVResult:
-    """Nested K-fold cross-validation grouped by proposal, repeated over ``seeds``; no fit sees its test fold.
+    nested: bool = False,
+    pool: str = "ensembles",
+    capability_sets: Mapping[str, Sequence[Scenario]] | None = None,
+) -> CVResult | NestedCVResult:
+    """K-fold cross-validation grouped by proposal, repeated over ``seeds``; no fit sees its test fold.
+
+    With ``nested=True`` the *design* is selected inside the loop too (:mod:`alliance.backtest.nested`): an
+    inner grouped CV on each outer training set picks among the candidates of ``pool`` (``singles``: every
+    design of :mod:`alliance.backtest.designs`; ``ensembles``: median ensembles of fixed groups of designs;
+    ``both``) and fits them; the result is a :class:`~alliance.backtest.nested.NestedCVResult`. The design space
+    needs the file loaded with ``capability="votes"`` (``scenarios`` or ``capability_sets["votes"]``); the
+    population schemes are used when ``capability_sets["population"]`` is given.
+
+    Without it (the first release's figure), the design is fixed (the six-feature blend plus snapping to the
+    nearest position within ``tau`` x sd) and only its parameters are fitted inside the folds:
 
     For each seed and outer fold, on the training folds only: fit the blend weights (:func:`fit_convex_lad`) and
     choose the snapping window by an inner grouped CV (``inner_seeds``); then forecast the held-out proposals.
@@ -232,6 +248,22 @@ def cross_validate(
 
     if not seeds:
         raise BadInput("cross-validation needs at least one seed")
+    if nested:
+        from alliance.backtest.designs import design_space
+        from alliance.backtest.nested import nested_cross_validate
+
+        sets = dict(capability_sets or {})
+        cap = str(scenarios[0].metadata.get("capability", "")) if scenarios else ""
+        sets.setdefault(cap, scenarios)
+        if "votes" not in sets:
+            raise BadInput(
+                f"nested cross-validation needs the file loaded with capability=votes (got {cap!r}); "
+                "pass capability_sets={'votes': load_deu(..., capability='votes')}"
+            )
+        space = design_space({c: v for c, v in sets.items() if c in ("votes", "population")})
+        return nested_cross_validate(
+            space, k=k, seeds=seeds, inner_seeds=inner_seeds, bootstrap=bootstrap, seed=seed, pool=pool
+        )
     b = deu_batch(scenarios)
     ok = _scored(b)
     x = _features(b)[ok]

@@ -127,6 +127,31 @@ class DesignSpace:
     def n_candidates(self) -> int:
         return len(self.schemes) * len(FAMILIES) * len(SNAPS)
 
+    def table(self) -> list[dict[str, Any]]:
+        """:meth:`describe` of every single design, in flat index order."""
+        return [self.describe(i) for i in range(self.n_candidates)]
+
+    def ensembles(self) -> dict[str, np.ndarray]:
+        """Median ensembles: name -> boolean mask over the single designs whose forecasts' median is the forecast.
+
+        The groups are fixed in advance (not chosen on outcomes): every design; each family, snapping target,
+        capability, salience exponent and scheme; each family x snapping target. The median of many snapped
+        forecasts tends to land on a coded position that many designs agree on (a vote among the designs).
+        """
+        t = self.table()
+        cols = {key: np.array([d[key] for d in t]) for key in ("family", "snap_target", "capability", "scheme")}
+        cols["salience"] = np.array([d["salience_exponent"] for d in t])
+        out: dict[str, np.ndarray] = {"median of all": np.ones(len(t), dtype=bool)}
+        for key in ("family", "snap_target", "capability", "salience", "scheme"):
+            for v in dict.fromkeys(cols[key].tolist()):
+                out[f"median of {key}={v}"] = cols[key] == v
+        for fam in FAMILIES:
+            for tgt in dict.fromkeys(cols["snap_target"].tolist()):
+                out[f"median of family={fam}, snap_target={tgt}"] = (cols["family"] == fam) & (
+                    cols["snap_target"] == tgt
+                )
+        return out
+
     def describe(self, index: int) -> dict[str, Any]:
         """The design of a flat candidate index: scheme, family, snapping."""
         s, f, o = np.unravel_index(index, (len(self.schemes), len(FAMILIES), len(SNAPS)))

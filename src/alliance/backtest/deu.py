@@ -306,7 +306,8 @@ def deu_frame(path_or_name: str | Path = EMBEDDED, capability: Capability | str 
     """A DEU file in long form, one row per issue and coded actor, validated and typed.
 
     Columns: ``proposal, issue, name, type, council, procedure, voting_rule, intro, actor, position, salience``
-    (0-100, as coded), ``capability``, ``reversion``, ``outcome``, ``rp_coded``. Issues with no coded actor appear
+    (0-100, as coded), ``capability``, ``capability_population`` (the ``population`` scheme's capability, whatever
+    ``capability`` is; read by the ``ensemble`` model), ``reversion``, ``outcome``, ``rp_coded``. Issues with no coded actor appear
     once with ``actor`` empty, so no issue is lost. Raises :class:`BadInput` naming the row (1 = first data row)
     and column of any malformed cell.
     """
@@ -340,6 +341,8 @@ def deu_frame(path_or_name: str | Path = EMBEDDED, capability: Capability | str 
         states = [a for a in coded if a in MEMBER_STATES]
         caps = _state_capabilities(states, intro, capability, votes)
         inst_cap = 1.0 if capability == "equal" else (float(np.mean(list(caps.values()))) if caps else 1.0)
+        pop = _state_capabilities(states, intro, "population", votes)
+        inst_pop = float(np.mean(list(pop.values()))) if pop else 1.0
         base = {
             "proposal": proposal,
             "issue": issue,
@@ -354,10 +357,16 @@ def deu_frame(path_or_name: str | Path = EMBEDDED, capability: Capability | str 
             "rp_coded": not math.isnan(rp),
         }
         if not coded:
-            records.append({**base, "actor": "", "position": math.nan, "salience": math.nan, "capability": math.nan})
+            records.append(
+                {**base, "actor": "", "position": math.nan, "salience": math.nan, "capability": math.nan}
+                | {"capability_population": math.nan}
+            )
         for a, (p, s) in coded.items():
             cap = caps.get(a, inst_cap)
-            records.append({**base, "actor": a, "position": p, "salience": s, "capability": cap})
+            records.append(
+                {**base, "actor": a, "position": p, "salience": s, "capability": cap}
+                | {"capability_population": pop.get(a, inst_pop)}
+            )
     out_df = pd.DataFrame.from_records(records)
     out_df.attrs.update({"source": label, "capability": capability, "separator": sep})
     return out_df
@@ -377,7 +386,8 @@ def load_deu(path_or_name: str | Path = EMBEDDED, capability: Capability | str =
         the coded actors (salience on 0-1), the Council's decision rule, ``chair="com"`` when the Commission is
         coded, and ``metadata``: proposal, issue, name, type, council, procedure (COD/CNS), voting_rule
         (QMV/Unanimity), intro (ISO date), era, capability, rp_coded, source, and the procedural roles
-        ``agenda_setter="com"`` and ``co_legislator="ep"`` (read by the ``stacked`` model).
+        ``agenda_setter="com"`` and ``co_legislator="ep"`` (read by the ``stacked`` model), and
+        ``capability_sets={"population": {actor: capability}}`` (read by the ``ensemble`` model).
     """
     frame = deu_frame(path_or_name, capability)
     scenarios: list[Scenario] = []
@@ -418,6 +428,11 @@ def load_deu(path_or_name: str | Path = EMBEDDED, capability: Capability | str =
             "source": frame.attrs["source"],
             "agenda_setter": "com",
             "co_legislator": "ep",
+            "capability_sets": {
+                "population": {
+                    str(r.actor): float(r.capability_population) for r in grp[grp["actor"] != ""].itertuples()
+                }
+            },
         }
         scenarios.append(
             Scenario(

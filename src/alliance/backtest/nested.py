@@ -23,7 +23,7 @@ every issue, which is what the package ships.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -32,10 +32,21 @@ import numpy as np
 import pandas as pd
 
 from alliance.backtest.cv import cluster_bootstrap_index, group_kfold
-from alliance.backtest.designs import FAMILIES, SCHEMES, SNAPS, DesignSpace
+from alliance.backtest.designs import FAMILIES, SCHEMES, DesignSpace
 from alliance.errors import BadInput
 
-__all__ = ["NestedCVResult", "NestedSplit", "fit_selected", "nested_cross_validate", "nested_splits", "select_design"]
+__all__ = [
+    "POOLS",
+    "NestedCVResult",
+    "NestedSplit",
+    "candidate_forecasts",
+    "candidate_names",
+    "ensemble_params",
+    "fit_selected",
+    "nested_cross_validate",
+    "nested_splits",
+    "select_design",
+]
 
 
 @dataclass(frozen=True)
@@ -81,17 +92,44 @@ def nested_splits(
     return out
 
 
-def select_design(space: DesignSpace, inner: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[int, np.ndarray]:
-    """The candidate with the lowest inner-CV MAE, and every candidate's inner-CV MAE (flat index order).
+#: Candidate pools of the inner selection: single designs, median ensembles of designs, or both.
+POOLS: tuple[str, ...] = ("singles", "ensembles", "both")
 
-    Ties go to the lowest flat index: the earlier scheme, the simpler family, no or a smaller snapping window.
+
+def candidate_names(space: DesignSpace, pool: str = "singles") -> list[str]:
+    """Names of the candidates of a pool, in the order of :func:`select_design`'s curve."""
+    singles = [_label(d) for d in space.table()] if pool in ("singles", "both") else []
+    return singles + (list(space.ensembles()) if pool in ("ensembles", "both") else [])
+
+
+def candidate_forecasts(space: DesignSpace, weights: np.ndarray, rows: np.ndarray, pool: str = "singles") -> np.ndarray:
+    """``(candidates, len(rows))`` forecasts of every candidate of the pool (singles first, then ensembles)."""
+    if pool not in POOLS:
+        raise BadInput(f"candidate pool {pool!r}; valid: {', '.join(POOLS)}")
+    single = space.predict_all(weights, rows).reshape(space.n_candidates, len(rows))
+    parts = [single] if pool in ("singles", "both") else []
+    if pool in ("ensembles", "both"):
+        parts.append(np.stack([np.median(single[m], axis=0) for m in space.ensembles().values()]))
+    return np.concatenate(parts)
+
+
+def select_design(
+    space: DesignSpace, inner: Sequence[tuple[np.ndarray, np.ndarray]], pool: str = "singles"
+) -> tuple[int, np.ndarray]:
+    """The candidate with the lowest inner-CV MAE, and every candidate's inner-CV MAE (:func:`candidate_names`).
+
+    Ties go to the lowest index: singles before ensembles, the earlier scheme, the simpler family, no or a
+    smaller snapping window.
     """
-    err = np.zeros(space.n_candidates)
+    err: np.ndarray | None = None
     n = 0
     for tr, te in inner:
-        pred = space.predict_all(space.fit(tr), te)
-        err += np.abs(pred - space.outcome[te]).sum(axis=-1).ravel()
+        pred = candidate_forecasts(space, space.fit(tr), te, pool)
+        e = np.abs(pred - space.outcome[te]).sum(axis=-1)
+        err = e if err is None else err + e
         n += len(te)
+    if err is None:
+        raise BadInput("design selection needs at least one inner split")
     curve = err / max(n, 1)
     return int(np.argmin(curve)), curve
 
@@ -155,6 +193,7 @@ def nested_cross_validate(
     bootstrap: int = 2000,
     seed: int = 20261127,
     progress: Callable[[int, int], None] | None = None,
+    pool: str = "singles",
 ) -> NestedCVResult:
     """Nested CV grouped by proposal of the design search over ``space`` (module docstring).
 
@@ -164,6 +203,8 @@ def nested_cross_validate(
         inner_k, inner_seeds: inner folds (within each outer training set) and their seeds.
         bootstrap, seed: cluster-bootstrap replicates and seed for the paired intervals.
         progress: called as ``progress(done, total)`` after each outer fold.
+        pool: what the inner loop selects from: ``singles`` (every single design), ``ensembles`` (median
+            ensembles of fixed groups of designs, :meth:`DesignSpace.ensembles`) or ``both``.
     """
     if not seeds:
         raise BadInput("nested cross-validation needs at least one seed")
@@ -178,17 +219,17 @@ def nested_cross_validate(
     same = np.full((n_seeds, len(y)), np.nan)
     fold_rows = []
     for done, sp in enumerate(splits, start=1):
-        best, curve = select_design(space, sp.inner)
-        d = space.describe(best)
-        p = space.predict(best, space.fit(sp.train), sp.test)
+        best, curve = select_design(space, sp.inner, pool)
+        d = _describe(space, best, pool)
+        p = candidate_forecasts(space, space.fit(sp.train), sp.test, pool)[best]
         si = [int(v) for v in seeds].index(sp.seed)
         pred[si, sp.test] = p
-        same[si, sp.test] = np.abs(_compromise(space, d["capability"])[sp.test] - y[sp.test])
+        same_cap = d["capability"] if d["capability"] in ("equal", "votes", "population") else "votes"
+        same[si, sp.test] = np.abs(_compromise(space, same_cap)[sp.test] - y[sp.test])
         fold_rows.append(
             {
                 "seed": sp.seed,
                 "fold": sp.fold,
-                "design": _label(d),
                 **d,
                 "inner_cv_mae": round(float(curve[best]), 3),
                 "outer_mae": round(float(np.abs(p - y[sp.test]).mean()), 3),
@@ -221,7 +262,8 @@ def nested_cross_validate(
         "seeds": [int(s) for s in seeds],
         "inner_folds": inner_k,
         "inner_seeds": [int(s) for s in inner_seeds],
-        "candidates": space.n_candidates,
+        "pool": pool,
+        "candidates": len(candidate_names(space, pool)),
         "schemes": list(space.schemes),
         "mae_nested_cv": round(mae, 3),
         "mae_nested_cv_sd_over_seeds": round(float(per_seed["mae_nested"].std(ddof=1)), 3) if n_seeds > 1 else 0.0,
@@ -244,28 +286,94 @@ def nested_cross_validate(
     return NestedCVResult(per_seed=per_seed, folds=folds, summary=summary, splits=splits)
 
 
-def fit_selected(space: DesignSpace, inner_k: int = 5, inner_seeds: Sequence[int] = (100, 101)) -> dict[str, Any]:
-    """Run the selection procedure on every issue of ``space`` and fit the chosen design there (what is shipped).
+def _describe(space: DesignSpace, index: int, pool: str) -> dict[str, Any]:
+    """Design, label (``design``), family and capability of a candidate of the pool (:func:`candidate_names`)."""
+    n_single = space.n_candidates if pool in ("singles", "both") else 0
+    if index < n_single:
+        d = space.describe(index)
+        return {"design": _label(d), **d}
+    name, mask = list(space.ensembles().items())[index - n_single]
+    caps = {d["capability"] for d, m in zip(space.table(), mask, strict=True) if m}
+    return {"design": name, "family": "ensemble", "capability": caps.pop() if len(caps) == 1 else "mixed"}
 
-    Returns the design (:meth:`DesignSpace.describe`), its feature weights (``FEATURES`` names), its inner-CV MAE
-    and the five best designs of the inner CV with their MAE.
+
+def fit_selected(
+    space: DesignSpace, inner_k: int = 5, inner_seeds: Sequence[int] = (100, 101), pool: str = "singles"
+) -> dict[str, Any]:
+    """Run the selection procedure on every issue of ``space`` and fit the chosen candidate there (what is shipped).
+
+    Returns the candidate (``design``: its label; for a single design its scheme, family and snapping), the
+    feature weights of every scheme and family fitted on all issues (``weights[scheme][family]``, ``FEATURES``
+    names), the members of an ensemble, its inner-CV and in-sample MAE, and the five best candidates of the
+    inner CV with their MAE.
     """
     from alliance.negotiation.models.stacked import FEATURES
 
     rows = np.arange(len(space.outcome))
     inner = _inner_splits(space.proposal, rows, inner_k, inner_seeds)
-    best, curve = select_design(space, inner)
-    d = space.describe(best)
-    s, f, _ = np.unravel_index(best, (len(space.schemes), len(FAMILIES), len(SNAPS)))
-    w = space.fit(rows)[s, f]
-    pred = space.predict(best, space.fit(rows), rows)
+    best, curve = select_design(space, inner, pool)
+    names = candidate_names(space, pool)
+    w_all = space.fit(rows)
+    pred = candidate_forecasts(space, w_all, rows, pool)[best]
+    d = _describe(space, best, pool)
+    members = None
+    if d["family"] == "ensemble":
+        mask = space.ensembles()[d["design"]]
+        members = [dd for dd, m in zip(space.table(), mask, strict=True) if m]
     top = np.argsort(curve, kind="stable")[:5]
     return {
-        "design": d,
-        "label": _label(d),
-        "weights": {name: round(float(v), 6) for name, v in zip(FEATURES, w, strict=True)},
+        "selected": d,
+        "members": members,
+        "weights": {
+            sch: {
+                fam: {n: float(v) for n, v in zip(FEATURES, w_all[si, fi], strict=True) if v > 0}
+                for fi, fam in enumerate(FAMILIES)
+            }
+            for si, sch in enumerate(space.schemes)
+        },
         "inner_cv_mae": round(float(curve[best]), 3),
         "in_sample_mae": round(float(np.abs(pred - space.outcome).mean()), 3),
-        "top5": {_label(space.describe(int(i))): round(float(curve[i]), 3) for i in top},
+        "top5": {names[int(i)]: round(float(curve[i]), 3) for i in top},
         "schemes": {name: SCHEMES[name] for name in space.schemes},
+        "pool": pool,
+        "inner_folds": inner_k,
+        "inner_seeds": [int(s) for s in inner_seeds],
+    }
+
+
+def ensemble_params(space: DesignSpace, fit: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``params/ensemble.json`` content for a :func:`fit_selected` result whose choice is an ensemble.
+
+    Every ensemble group is a product (schemes x families x snaps), stored as the three lists plus the weights of
+    the member schemes and families.
+    """
+    if fit["selected"]["family"] != "ensemble":
+        raise BadInput(f"the selection chose a single design ({fit['selected']['design']}), not an ensemble")
+    members = fit["members"]
+    schemes = list(dict.fromkeys(m["scheme"] for m in members))
+    families = list(dict.fromkeys(m["family"] for m in members))
+    snaps = list(dict.fromkeys((m["snap_target"], m["snap_kind"], m["snap"]) for m in members))
+    if len(members) != len(schemes) * len(families) * len(snaps):  # pragma: no cover - groups are products
+        raise RuntimeError("ensemble members are not a product of schemes, families and snaps")
+    return {
+        "model": "ensemble",
+        "selected": fit["selected"]["design"],
+        "members": {
+            "schemes": {s: list(SCHEMES[s]) for s in schemes},
+            "families": families,
+            "snaps": [list(o) for o in snaps],
+            "count": len(members),
+        },
+        "weights": {s: {f: fit["weights"][s][f] for f in families} for s in schemes},
+        "selection": {
+            "pool": fit["pool"],
+            "inner_folds": fit["inner_folds"],
+            "inner_seeds": fit["inner_seeds"],
+            "inner_cv_mae": fit["inner_cv_mae"],
+            "in_sample_mae": fit["in_sample_mae"],
+            "top5": fit["top5"],
+        },
+        "fitted_on": f"DEU III calibration half (deu3_calibration.tsv, {len(space.outcome)} scored issues, "
+        f"{len(np.unique(space.proposal.astype(str)))} proposals); schemes {', '.join(space.schemes)}",
+        "date_fitted": date.today().isoformat(),
     }

@@ -32,6 +32,18 @@ def register(app: typer.Typer) -> None:
         cv_seeds: Annotated[
             int, typer.Option("--cv-seeds", help="Repetitions of the K-fold split (seeds 0..N-1).")
         ] = 10,
+        nested: Annotated[
+            bool,
+            typer.Option(
+                "--nested",
+                help="With --cv: select the design too, by an inner CV inside each outer training set "
+                "(capabilities are part of the design; --capability is ignored).",
+            ),
+        ] = False,
+        pool: Annotated[
+            str,
+            typer.Option("--pool", help="With --nested: what the inner CV selects from: singles, ensembles or both."),
+        ] = "ensembles",
     ) -> None:
         """Score every model on every DEU issue with an outcome: MAE with cluster-bootstrap intervals, paired
         difference vs the compromise model, breakdowns by procedure and voting rule."""
@@ -41,11 +53,35 @@ def register(app: typer.Typer) -> None:
         from alliance.errors import BadInput
 
         check_plot_path(plot)
+        if nested and cv is None:
+            raise BadInput("--nested needs --cv K (the number of outer folds)")
+        if nested:
+            from alliance.backtest.nested import POOLS
+
+            if pool not in POOLS:
+                raise BadInput(f"--pool {pool!r}; valid: {', '.join(POOLS)}")
+            capability = "votes"
         scenarios = load_deu(source, capability=capability)
         if cv is not None:
             if cv_seeds < 1:
                 raise BadInput(f"--cv-seeds {cv_seeds}: must be at least 1")
-            res = cross_validate(scenarios, k=cv, seeds=tuple(range(cv_seeds)), bootstrap=bootstrap, seed=seed)
+            sets = {"population": load_deu(source, capability="population")} if nested else None
+            res = cross_validate(
+                scenarios,
+                k=cv,
+                seeds=tuple(range(cv_seeds)),
+                bootstrap=bootstrap,
+                seed=seed,
+                nested=nested,
+                pool=pool,
+                capability_sets=sets,
+            )
+            if nested and fmt is Format.table:
+                summ = {key: v for key, v in res.summary.items() if key != "selection_frequency"}
+                emit(
+                    res.per_seed, fmt, title=f"Nested cross-validation, {cv} outer folds by proposal", caption=str(summ)
+                )
+                return
             if fmt is Format.table:
                 emit(res.per_seed, fmt, title=f"Cross-validation, {cv} folds by proposal", caption=str(res.summary))
             elif fmt is Format.csv:

@@ -35,6 +35,7 @@ MODEL_MODULES: dict[str, str] = {
     "exchange": "alliance.negotiation.models.exchange",
     "stacked": "alliance.negotiation.models.stacked",
     "procedural": "alliance.negotiation.models.procedural",
+    "ensemble": "alliance.negotiation.models.ensemble",
 }
 
 #: Available models: name -> solver (filled from MODEL_MODULES on import, and by :func:`register`).

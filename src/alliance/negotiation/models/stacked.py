@@ -264,6 +264,10 @@ def snap_window(positions: np.ndarray, snap: float, kind: str = "sd") -> np.ndar
     raise BadInput(f"stacked snap_kind {kind!r}; valid: {', '.join(SNAP_KINDS)}")
 
 
+#: Tolerance at the window's edge (points), so rounding in the blend never decides whether a forecast snaps.
+_EDGE = 1e-7
+
+
 def snap_within(
     blend: np.ndarray,
     positions: np.ndarray,
@@ -283,11 +287,11 @@ def snap_within(
     if target == "mode":
         if mode is None:
             raise BadInput("snap_target 'mode' needs the mode positions")
-        ok = np.abs(mode - blend) <= window
+        ok = np.abs(mode - blend) <= window + _EDGE
         return np.where(ok & ~np.isnan(mode), mode, blend)
     mask = ~np.isnan(positions)
     dist = np.where(mask, np.abs(positions - blend[..., None, :]), np.inf)
-    inside = dist <= window[..., None, :]
+    inside = dist <= window[..., None, :] + _EDGE
     if target == "support":
         if support is None:
             raise BadInput("snap_target 'support' needs the actors' support")

@@ -1,0 +1,179 @@
+"""The design-median ensemble: the median forecast of many stacked-model designs, chosen by nested CV on DEU.
+
+Every *member* is one design of the ``stacked`` model (:mod:`alliance.negotiation.models.stacked`): an actor
+weight scheme ``c^a s^k`` (capabilities equal, square-root, as given, or population shares; salience exponent
+``k``), a blend of the stacked features with weights fitted on DEU outcomes, and a snapping step to a coded
+position. The forecast is the **median of the members' forecasts**: since most members snap, the median tends
+to be a coded position that many designs agree on, and one fragile design cannot move it (a vote among designs
+rather than a choice of one; on averaging over model choices see Hoeting, Madigan, Raftery & Volinsky 1999,
+*Statistical Science* 14(4), and on selection bias Varma & Simon 2006, *BMC Bioinformatics* 7:91).
+
+Which members (a group fixed before looking at outcomes, e.g. "every design that snaps to the nearest
+position") was chosen by the inner loop of the nested cross-validation of :mod:`alliance.backtest.nested`, run
+on all scored issues of the DEU III calibration half; the member weights were fitted there too. Both are
+shipped in ``params/ensemble.json`` with the nested-CV figures; nothing is refitted at forecast time.
+
+Capabilities: a member's scheme names a capability set. ``votes`` uses the scenario's own capabilities;
+``population`` uses ``scenario.metadata["capability_sets"]["population"]`` (the DEU loader provides it) and
+otherwise the scenario's own capabilities (on NATO scenarios capability is already a size measure).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Mapping
+from dataclasses import replace
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from alliance.negotiation.models.base import ModelOutcome
+from alliance.negotiation.models.batch import Batch, batch_from_scenario
+from alliance.negotiation.models.stacked import (
+    FEATURES,
+    _actor_position,
+    _co_legislator_mask,
+    _support,
+    power_weights,
+    snap_window,
+    snap_within,
+    stacked_features,
+)
+from alliance.negotiation.scenario import Scenario
+
+__all__ = ["load_params", "member_forecasts", "solve", "solve_batch"]
+
+
+@cache
+def _params_text() -> str:
+    return (resources.files("alliance.negotiation.models") / "params" / "ensemble.json").read_text(encoding="utf-8")
+
+
+def load_params() -> dict[str, Any]:
+    """The shipped ensemble: ``members`` (schemes x families x snaps), ``weights``, nested-CV figures."""
+    params: dict[str, Any] = json.loads(_params_text())
+    return params
+
+
+def _weights(params: Mapping[str, Any], scheme: str, family: str) -> np.ndarray:
+    w = params["weights"][scheme][family]
+    return np.array([float(w.get(f, 0.0)) for f in FEATURES])
+
+
+def member_forecasts(
+    batch: Batch,
+    co_legislator: np.ndarray | None = None,
+    threshold: np.ndarray | float = 1.0,
+    by_capability: bool = True,
+    capability_sets: Mapping[str, np.ndarray] | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> np.ndarray:
+    """``(members, R, I)`` forecasts of every member design, in the order schemes x families x snaps.
+
+    Args:
+        batch: the runs.
+        co_legislator: ``(R, A)`` bool co-legislator mask, or None.
+        threshold, by_capability: the procedural feature's decision rule (see ``stacked_features``).
+        capability_sets: ``(R, A)`` capabilities by set name (``population``); a missing set uses the batch's.
+        params: the ensemble parameters (default the shipped ones).
+    """
+    p = load_params() if params is None else params
+    members = p["members"]
+    snaps = [tuple(s) for s in members["snaps"]]
+    out = []
+    for scheme in members["schemes"]:
+        load, a, k = members["schemes"][scheme]
+        caps = (capability_sets or {}).get(load)
+        b = batch if caps is None else replace(batch, capability=np.asarray(caps, dtype=float))
+        feats = stacked_features(b, co_legislator, threshold, float(a), float(k), by_capability)  # (R, I, 9)
+        sup = _support(b.positions, power_weights(b, float(a), float(k)))
+        mode = feats[..., 7]
+        blends = np.stack([feats @ _weights(p, scheme, fam) for fam in members["families"]])  # (F, R, I)
+        for target, kind, size in snaps:
+            if target == "none":
+                out.append(blends)
+                continue
+            win = snap_window(b.positions, float(size), str(kind))
+            out.append(snap_within(blends, b.positions, win, str(target), support=sup, mode=mode))
+    res = np.stack(out)  # (S x O, F, R, I) in scheme-major, snap, family order
+    n_s, n_o, n_f = len(members["schemes"]), len(snaps), len(members["families"])
+    return res.reshape(n_s, n_o, n_f, *res.shape[2:]).transpose(0, 2, 1, 3, 4).reshape(n_s * n_f * n_o, *res.shape[2:])
+
+
+def solve_batch(
+    batch: Batch,
+    co_legislator: np.ndarray | None = None,
+    threshold: np.ndarray | float = 1.0,
+    by_capability: bool = True,
+    capability_sets: Mapping[str, np.ndarray] | None = None,
+) -> np.ndarray:
+    """``(R, I)`` ensemble forecasts: the median over members (NaN where no actor takes part)."""
+    m = member_forecasts(batch, co_legislator, threshold, by_capability, capability_sets)
+    return np.asarray(np.median(m, axis=0))
+
+
+def _capability_sets(scenario: Scenario) -> tuple[dict[str, np.ndarray], list[str]]:
+    raw = scenario.metadata.get("capability_sets") if scenario.metadata else None
+    sets: dict[str, np.ndarray] = {}
+    if isinstance(raw, Mapping):
+        for name, caps in raw.items():
+            if isinstance(caps, Mapping):
+                own = {a.name: a.capability for a in scenario.actors}
+                sets[str(name)] = np.array([[float(caps.get(n, own[n])) for n in scenario.actor_names]])
+    loads = {str(v[0]) for v in load_params()["members"]["schemes"].values()}
+    missing = sorted(load for load in loads if load not in sets and load != "votes")
+    return sets, missing
+
+
+def solve(scenario: Scenario, co_legislator: str | None = None) -> ModelOutcome:
+    """The median forecast of the shipped member designs (module docstring).
+
+    Args:
+        scenario: the scenario; its chair is the agenda setter, its rule sets the procedural feature's pivot.
+        co_legislator: name of the co-legislator actor; default ``scenario.metadata["co_legislator"]`` if any.
+    """
+    from alliance.negotiation.models.procedural import rule_threshold
+
+    batch = batch_from_scenario(scenario)
+    mask, name = _co_legislator_mask(scenario, co_legislator)
+    share, by_cap = rule_threshold(scenario)
+    sets, missing = _capability_sets(scenario)
+    members = member_forecasts(batch, mask, share, by_cap, sets)
+    out = np.median(members, axis=0)[0]
+    snapped = np.any(np.isclose(out[None, :], batch.positions[0]), axis=0)
+    notes: dict[str, str] = {}
+    setter = _actor_position(batch.positions, batch.chair)[0]
+    for j, issue in enumerate(scenario.issue_names):
+        if np.isnan(out[j]):
+            notes[issue] = "no actor takes part in this issue"
+            continue
+        gaps = [] if mask is not None else ["co-legislator"]
+        if np.isnan(setter[j]):
+            gaps.append("agenda setter")
+        if np.isnan(batch.reversion[0, j]):
+            gaps.append("reversion point")
+        gaps += [f"{m} capabilities (the scenario's own used)" for m in missing]
+        if gaps:
+            notes[issue] = "compromise stands in for: " + ", ".join(gaps)
+    p = load_params()
+    details = {
+        "selected": p.get("selected"),
+        "members": int(members.shape[0]),
+        "quartiles": np.quantile(members[:, 0, :], [0.25, 0.75], axis=0).T.tolist(),
+        "at_a_coded_position": [bool(v) for v in snapped],
+        "co_legislator": name,
+    }
+    return ModelOutcome(model="ensemble", outcome=out, notes=notes, details=details)
+
+
+def member_labels(params: Mapping[str, Any] | None = None) -> list[tuple[str, str, tuple[str, str, float]]]:
+    """``(scheme, family, snap)`` of every member, in :func:`member_forecasts` order."""
+    p = load_params() if params is None else params
+    m = p["members"]
+    return [
+        (s, f, (str(o[0]), str(o[1]), float(o[2])))
+        for s, f, o in itertools.product(m["schemes"], m["families"], m["snaps"])
+    ]
