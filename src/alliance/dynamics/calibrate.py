@@ -158,7 +158,9 @@ class Calibration:
                     "parameter": n,
                     "symbol": sym,
                     "value": value,
-                    "fitted_as": (f"log {sym}" if n in LOG_FITTED else sym) if n in self.free else "preset",
+                    "fitted_as": (f"log {sym}" if n in LOG_FITTED else sym)
+                    if n in self.free
+                    else ("RMS residual" if n == "sigma" else "preset"),
                     "fitted_value": float(np.log(value)) if n in LOG_FITTED else value,
                     "se": se.get(n, np.nan),
                     "unit": unit,
