@@ -189,13 +189,8 @@ def _col(theta: np.ndarray, name: str) -> np.ndarray:
     return theta[:, _IX[name]][:, None]
 
 
-def threat_level(theta: np.ndarray, d: Drivers, k: int) -> np.ndarray:
-    """Common threat level T in step k, per run, ``(R, 1)``."""
-    return d.crimea[k] + _col(theta, "shock_2022") * d.invasion[k] + d.extra_threat[k][:, None]
-
-
 def threat_impulse(theta: np.ndarray, d: Drivers) -> np.ndarray:
-    """The threat impulse J in every step, ``(S, R)`` (the module docstring's third equation).
+    """The threat impulse J in every step, ``(S, R)`` (the J1 and J equations of the module docstring).
 
     Each change of the felt threat level ``F = T (1 + kappa (1 - u))`` enters J1, which decays by the factor
     ``q = 2 ** (-1 / h)`` a year; J smooths J1 with the same factor, so the push of a shock builds up, peaks and
