@@ -62,7 +62,7 @@ def test_user_claims_file_with_partly_verdict(tmp_path: Path) -> None:
         ("claims: [{id: x, claim: y, check: pct_gdp, expected: 1, colour: red}]", "colour"),
         ("claims: []", "claims"),
         ("- just\n- a list\n", "expected a mapping"),
-        ("claims: [{id: x, claim: y", "not valid YAML"),
+        ("claims: [{id: x, claim: y", "invalid YAML"),
     ],
 )
 def test_malformed_claims_files_are_bad_input(tmp_path: Path, content: str, needle: str) -> None:

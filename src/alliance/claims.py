@@ -13,7 +13,6 @@ Example::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -21,11 +20,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from alliance import data
 from alliance.errors import BadInput, one_of
+from alliance.io import parse_text
 
 __all__ = ["CHECKS", "Claim", "ClaimsFile", "check_claims", "load_claims"]
 
@@ -185,11 +184,7 @@ def load_claims(path: str | Path | None = None) -> ClaimsFile:
         except (OSError, UnicodeDecodeError) as exc:
             raise BadInput(f"claims file {str(path)!r} cannot be read: {exc}") from None
         origin = p.name
-    try:
-        raw = json.loads(text) if origin.endswith(".json") else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        first = " ".join(str(exc).split())[:200]
-        raise BadInput(f"{origin}: not valid YAML/JSON: {first}") from None
+    raw = parse_text(text, Path(origin).suffix, origin)
     if not isinstance(raw, dict):
         raise BadInput(f"{origin}: expected a mapping with a 'claims' list, got {type(raw).__name__}")
     try:

@@ -7,8 +7,6 @@ subcommands. Each calls one function of :mod:`alliance.dynamics`.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +15,7 @@ import typer
 
 from alliance.cli._common import Format, FormatOpt, PlotOpt, check_plot_path, emit, frame_records
 from alliance.errors import BadInput
+from alliance.io import atomic_write
 
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
@@ -26,15 +25,7 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise BadInput(f"--output {str(path)!r}: directory {str(directory)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".csv", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            df.to_csv(fh, index=False, lineterminator="\n")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    atomic_write(path, df.to_csv(index=False, lineterminator="\n"))
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,6 @@ import base64
 import io
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from alliance.dynamics.backtest import BacktestResult
 from alliance.dynamics.panel import load_panel
 from alliance.dynamics.scenarios import HAGUE_CORE, Projection
 from alliance.errors import BadInput
+from alliance.io import atomic_write
 
 __all__ = ["plot_backtest", "plot_projection", "save"]
 
@@ -58,15 +58,7 @@ def save(fig: Any, path: str | os.PathLike[str]) -> Path:
             f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title></head>'
             f'<body><img alt="{title}" src="data:image/png;base64,{img}"></body></html>\n'
         ).encode()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    atomic_write(target, data)
     return target
 
 

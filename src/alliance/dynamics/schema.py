@@ -21,18 +21,17 @@ models with unknown keys forbidden, range checks, and every problem reported wit
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from alliance.dynamics.drivers import HAGUE, WALES, Pledge
 from alliance.errors import BadInput
+from alliance.io import parse_text
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "MAX_RUNS", "Shock", "SimScenario", "scenario_from_dict", "scenario_from_file"]
 
@@ -233,22 +232,6 @@ def scenario_from_dict(data: Any, *, source: str | None = None) -> SimScenario:
         us_exempt=m.us_exempt,
         gdp_growth=m.gdp_growth,
     )
-
-
-def parse_text(text: str, suffix: str, source: str) -> Any:
-    """Parse YAML (``yaml.safe_load``) or JSON text; a syntax error is a one-line BadInput."""
-    if suffix == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"{source}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise BadInput(f"{source}: invalid YAML{where}: {problem}") from None
 
 
 def scenario_from_text(text: str, suffix: str, source: str) -> SimScenario:
