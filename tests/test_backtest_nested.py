@@ -235,3 +235,12 @@ def test_cli_nested_and_its_bad_input(capsys) -> None:
 def test_cross_validate_nested_needs_votes() -> None:
     with pytest.raises(BadInput, match="capability=votes"):
         cross_validate(load_deu(capability="equal"), nested=True, seeds=(0,))
+
+
+def test_fixed_design_is_plain_cv_without_selection(small) -> None:
+    res = nested_cross_validate(small, k=5, seeds=(0,), bootstrap=50, design="median of all")
+    s = res.summary
+    assert "mae_cv_fixed_design" in s and "mae_nested_cv" not in s and s["candidates"] == 1
+    assert set(res.folds["design"]) == {"median of all"} and all(len(sp.inner) == 0 for sp in res.splits)
+    with pytest.raises(BadInput, match="not in the design space"):
+        nested_cross_validate(small, k=5, seeds=(0,), design="best of all")

@@ -225,6 +225,7 @@ def cross_validate(
     nested: bool = False,
     pool: str = "ensembles",
     capability_sets: Mapping[str, Sequence[Scenario]] | None = None,
+    design: str | None = None,
 ) -> CVResult | NestedCVResult:
     """K-fold cross-validation grouped by proposal, repeated over ``seeds``; no fit sees its test fold.
 
@@ -233,7 +234,8 @@ def cross_validate(
     design of :mod:`alliance.backtest.designs`; ``ensembles``: median ensembles of fixed groups of designs;
     ``both``) and fits them; the result is a :class:`~alliance.backtest.nested.NestedCVResult`. The design space
     needs the file loaded with ``capability="votes"`` (``scenarios`` or ``capability_sets["votes"]``); the
-    population schemes are used when ``capability_sets["population"]`` is given.
+    population schemes are used when ``capability_sets["population"]`` is given. ``design`` (with ``nested=True``)
+    skips the selection and cross-validates that one candidate of the design space (plain CV of a fixed design).
 
     Without it (the first release's figure), the design is fixed (the six-feature blend plus snapping to the
     nearest position within ``tau`` x sd) and only its parameters are fitted inside the folds:
@@ -262,7 +264,7 @@ def cross_validate(
             )
         space = design_space({c: v for c, v in sets.items() if c in ("votes", "population")})
         return nested_cross_validate(
-            space, k=k, seeds=seeds, inner_seeds=inner_seeds, bootstrap=bootstrap, seed=seed, pool=pool
+            space, k=k, seeds=seeds, inner_seeds=inner_seeds, bootstrap=bootstrap, seed=seed, pool=pool, design=design
         )
     b = deu_batch(scenarios)
     ok = _scored(b)

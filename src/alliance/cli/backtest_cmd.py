@@ -44,6 +44,14 @@ def register(app: typer.Typer) -> None:
             str,
             typer.Option("--pool", help="With --nested: what the inner CV selects from: singles, ensembles or both."),
         ] = "ensembles",
+        design: Annotated[
+            str | None,
+            typer.Option(
+                "--design",
+                help="With --cv: cross-validate this one design of the nested design space, without selection "
+                "(e.g. 'median of snap_target=nearest', the shipped ensemble).",
+            ),
+        ] = None,
     ) -> None:
         """Score every model on every DEU issue with an outcome: MAE with cluster-bootstrap intervals, paired
         difference vs the compromise model, breakdowns by procedure and voting rule."""
@@ -53,8 +61,9 @@ def register(app: typer.Typer) -> None:
         from alliance.errors import BadInput
 
         check_plot_path(plot)
-        if nested and cv is None:
-            raise BadInput("--nested needs --cv K (the number of outer folds)")
+        if (nested or design is not None) and cv is None:
+            raise BadInput(f"{'--nested' if nested else '--design'} needs --cv K (the number of outer folds)")
+        nested = nested or design is not None
         if nested:
             from alliance.backtest.nested import POOLS
 
@@ -75,6 +84,7 @@ def register(app: typer.Typer) -> None:
                 nested=nested,
                 pool=pool,
                 capability_sets=sets,
+                design=design,
             )
             if nested and fmt is Format.table:
                 summ = {key: v for key, v in res.summary.items() if key != "selection_frequency"}
