@@ -244,3 +244,13 @@ def test_fixed_design_is_plain_cv_without_selection(small) -> None:
     assert set(res.folds["design"]) == {"median of all"} and all(len(sp.inner) == 0 for sp in res.splits)
     with pytest.raises(BadInput, match="not in the design space"):
         nested_cross_validate(small, k=5, seeds=(0,), design="best of all")
+
+
+def test_ensemble_batch_path_in_the_backtest_equals_solve(votes) -> None:
+    from alliance.backtest.deu import deu_batch
+    from alliance.backtest.scoring import _model_forecast
+
+    sub = votes[::11]
+    fast = _model_forecast("ensemble", sub, deu_batch(sub), {})
+    slow = np.array([get_model("ensemble")(s).outcome[0] for s in sub])
+    np.testing.assert_allclose(fast, slow, atol=1e-9)

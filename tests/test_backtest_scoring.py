@@ -233,7 +233,7 @@ def test_readme_backtest_examples_run(capsys, tmp_path, monkeypatch) -> None:
     section = readme.split("## Backtest on real EU negotiations (DEU)", 1)[1].split("\n## ", 1)[0]
     block = section.split("```bash", 1)[1].split("```", 1)[0]
     commands = [line.split("#", 1)[0].split() for line in block.strip().splitlines()]
-    assert len(commands) == 4
+    assert len(commands) == 5
     monkeypatch.chdir(tmp_path)
     for argv in commands:
         assert argv[0] == "alliance"

@@ -36,7 +36,7 @@ __all__ = ["BASELINES", "BacktestResult", "backtest", "forecast_matrix", "refere
 #: Reference forecasts scored beside the models (not registry models).
 BASELINES: tuple[str, ...] = ("baseline_mean", "baseline_median_actor", "baseline_midpoint")
 #: Models whose batch kernel gives the same forecast as ``solve`` on padded DEU issues (no decision rule needed).
-_BATCH_SAFE: frozenset[str] = frozenset({"compromise", "stacked"})
+_BATCH_SAFE: frozenset[str] = frozenset({"compromise", "stacked", "ensemble"})
 _BASELINE_MODEL = "compromise"
 
 
@@ -51,6 +51,25 @@ def _baseline_forecasts(b: DEUBatch) -> dict[str, np.ndarray]:
     return {"baseline_mean": mean, "baseline_median_actor": med, "baseline_midpoint": np.full(len(b), 50.0)}
 
 
+def _capability_sets(scenarios: Sequence[Scenario], own: np.ndarray) -> dict[str, np.ndarray]:
+    """``{set: (issues, 30)}`` alternative capabilities from ``metadata["capability_sets"]`` (the ensemble's
+    population schemes); an actor or issue without one keeps its own capability, as ``ensemble.solve`` does."""
+    from alliance.backtest.deu import ACTORS
+
+    index = {a: k for k, a in enumerate(ACTORS)}
+    out: dict[str, np.ndarray] = {}
+    for i, sc in enumerate(scenarios):
+        raw = sc.metadata.get("capability_sets") if sc.metadata else None
+        if not isinstance(raw, dict):
+            continue
+        for name, caps in raw.items():
+            arr = out.setdefault(str(name), own.copy())
+            for actor, cap in caps.items():
+                if actor in index:
+                    arr[i, index[actor]] = float(cap)
+    return out
+
+
 def _model_forecast(name: str, scenarios: Sequence[Scenario], b: DEUBatch, opts: dict[str, Any]) -> np.ndarray:
     """``(issues,)`` forecasts of one registry model (batch kernel where safe, else ``solve`` per issue)."""
     from alliance.negotiation.models import get_model, model_module
@@ -62,6 +81,10 @@ def _model_forecast(name: str, scenarios: Sequence[Scenario], b: DEUBatch, opts:
         if name == "stacked":
             share, by_cap = rule_thresholds(scenarios)
             return np.asarray(mod.solve_batch(mb, colegis, threshold=share, by_capability=by_cap))[:, 0]
+        if name == "ensemble":
+            share, by_cap = rule_thresholds(scenarios)
+            sets = _capability_sets(scenarios, mb.capability)
+            return np.asarray(mod.solve_batch(mb, colegis, share, by_cap, sets))[:, 0]
         return np.asarray(mod.solve_batch(mb))[:, 0]
     out = np.full(len(scenarios), np.nan)
     for i, sc in enumerate(scenarios):
@@ -313,10 +336,12 @@ def backtest(
             "issues it could not forecast, 'mae_own' is its MAE on the issues it did forecast"
         ),
     }
-    if "stacked" in names and src == "deu-calibration":
+    fitted = [m for m in ("stacked", "ensemble") if m in names]
+    if fitted and src == "deu-calibration":
         info["caveat"] = (
-            "the stacked model's parameters were fitted on this calibration half, so its figures here are "
-            "in-sample; its out-of-sample accuracy comes from `alliance backtest deu-calibration --cv 5`"
+            f"the parameters of {' and '.join(fitted)} were fitted on this calibration half, so their figures here "
+            "are in-sample; out-of-sample accuracy comes from `alliance backtest deu-calibration --cv 5 --nested` "
+            "(docs/backtest.md, Headline)"
         )
     return BacktestResult(table=table, breakdown=breakdown, forecasts=forecasts, info=info)
 
