@@ -27,7 +27,11 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[int, typer.Option("--seed", help="Bootstrap seed.")] = 20261127,
         cv: Annotated[
             int | None,
-            typer.Option("--cv", help="Instead of scoring, cross-validate the stacked model with K folds by proposal."),
+            typer.Option(
+                "--cv",
+                help="Instead of scoring, cross-validate with K folds by proposal: the stacked model's fixed design, "
+                "or with --nested the design search (the honest figure), or with --design one design.",
+            ),
         ] = None,
         cv_seeds: Annotated[
             int, typer.Option("--cv-seeds", help="Repetitions of the K-fold split (seeds 0..N-1).")
@@ -87,10 +91,30 @@ def register(app: typer.Typer) -> None:
                 design=design,
             )
             if nested and fmt is Format.table:
-                summ = {key: v for key, v in res.summary.items() if key != "selection_frequency"}
+                sm = res.summary
+                key = "mae_nested_cv" if "mae_nested_cv" in sm else "mae_cv_fixed_design"
+                rows = [
+                    {
+                        "against": f"compromise, {ref.replace('_', ' ')}",
+                        "MAE": sm[key],
+                        "compromise MAE": sm[f"mae_compromise_{ref}"],
+                        "difference [95% CI]": f"{sm[f'difference_vs_compromise_{ref}']:+.2f} "
+                        f"[{sm[f'difference_vs_compromise_{ref}_ci95'][0]:+.2f}, "
+                        f"{sm[f'difference_vs_compromise_{ref}_ci95'][1]:+.2f}]",
+                        "reduction %": sm[f"reduction_vs_compromise_{ref}_pct"],
+                    }
+                    for ref in ("equal", "votes", "same_capability")
+                ]
                 emit(
-                    res.per_seed, fmt, title=f"Nested cross-validation, {cv} outer folds by proposal", caption=str(summ)
+                    pd.DataFrame(rows),
+                    fmt,
+                    title=f"{'Nested' if key == 'mae_nested_cv' else 'Plain'} CV, {cv} outer folds by proposal, "
+                    f"{len(sm['seeds'])} seed(s), {sm['n']} issues; pool: {sm['pool']}",
+                    caption=f"{sm['candidates']} candidate(s); paired cluster-bootstrap over {sm['proposals']} "
+                    f"proposals ({sm['bootstrap']} reps)",
                 )
+                freq = pd.DataFrame(list(sm["selection_frequency"].items()), columns=["selected in outer folds", "n"])
+                emit(freq, fmt, title="What the inner loop selected")
                 return
             if fmt is Format.table:
                 emit(res.per_seed, fmt, title=f"Cross-validation, {cv} folds by proposal", caption=str(res.summary))
