@@ -8,46 +8,17 @@ time of ``nash.solve`` over every issue of the DEU calibration half (as ``allian
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable
-
-import numpy as np
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
+from bench_negotiation_models import best_of, random_batch  # noqa: E402  (same folder: run as a script)
+
 from alliance.backtest import load_deu  # noqa: E402
 from alliance.negotiation.models import nash  # noqa: E402
-from alliance.negotiation.models.batch import Batch  # noqa: E402
 from alliance.negotiation.scenario import DecisionRule  # noqa: E402
 
 QMV = DecisionRule(kind="qmv", capability_threshold=0.65, count_threshold=0.55)
-
-
-def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
-def random_batch(runs: int, actors: int = 33, issues: int = 4, seed: int = 1) -> Batch:
-    rng = np.random.default_rng(seed)
-    shape = (runs, actors, issues)
-    return Batch(
-        positions=rng.uniform(0, 100, shape),
-        salience=rng.uniform(0, 1, shape),
-        capability=rng.uniform(0, 10, (runs, actors)),
-        veto=np.ones((runs, actors), dtype=bool),
-        chair=np.zeros((runs, actors), dtype=bool),
-        low=np.zeros(issues),
-        high=np.full(issues, 100.0),
-        reversion=rng.uniform(0, 100, (runs, issues)),
-        lower_bound=np.full(shape, np.nan),
-        upper_bound=np.full(shape, np.nan),
-    )
 
 
 def main() -> None:
