@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from alliance import data
 from alliance.errors import BadInput, one_of
-from alliance.io import parse_text
+from alliance.io import parse_text, validation_lines
 
 __all__ = ["CHECKS", "Claim", "ClaimsFile", "check_claims", "load_claims"]
 
@@ -159,13 +159,7 @@ class ClaimsFile(BaseModel):
 
 
 def _error_line(exc: ValidationError, origin: str) -> str:
-    parts = []
-    for err in exc.errors():
-        path = ""
-        for loc in err["loc"]:
-            path += f"[{loc}]" if isinstance(loc, int) else (f".{loc}" if path else str(loc))
-        msg = err["msg"].removeprefix("Value error, ")
-        parts.append(f"{path}: {msg}" if path else msg)
+    parts = validation_lines(exc)
     more = f" (and {len(parts) - 1} more)" if len(parts) > 1 else ""
     return f"{origin}: {parts[0]}{more}"
 

@@ -9,15 +9,18 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from alliance.errors import BadInput
 
-__all__ = ["atomic_write", "parse_text"]
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+__all__ = ["atomic_write", "loc_path", "parse_text", "validation_lines"]
 
 
 def atomic_write(path: str | os.PathLike[str], content: bytes | str | Callable[[str], None]) -> Path:
@@ -65,3 +68,50 @@ def parse_text(text: str, suffix: str, source: str) -> Any:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise BadInput(f"{source}: invalid YAML{where}: {problem}") from None
+
+
+def loc_path(loc: Sequence[str | int]) -> str:
+    """A pydantic error location as a path: ``("actors", 3, "salience")`` -> ``actors[3].salience``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def validation_lines(
+    exc: ValidationError,
+    *,
+    valid_keys: Callable[[tuple[str | int, ...]], Iterable[str]] | None = None,
+    ignore_loc: Iterable[str] = (),
+    number_types: tuple[str, ...] = ("float_parsing", "float_type"),
+) -> list[str]:
+    """One ``path: message`` line per pydantic error, worded for users (duplicates dropped).
+
+    Args:
+        exc: the validation error.
+        valid_keys: for an unknown key, the keys valid at its location (appended as ``; valid: ...``).
+        ignore_loc: location parts to drop (the branch names pydantic adds for union types).
+        number_types: error types (or their prefixes) reported as "must be a number, got ...".
+    """
+    skip = set(ignore_loc)
+    lines = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in skip))
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            msg = "unknown key"
+            if valid_keys is not None:
+                msg += f"; valid: {', '.join(valid_keys(loc))}"
+        elif kind == "missing":
+            msg = "required"
+        elif kind == "literal_error":
+            msg = f"must be one of {err.get('ctx', {}).get('expected', '')}"
+        elif kind.startswith(number_types):
+            msg = f"must be a number, got {err.get('input')!r}"
+        elif kind.startswith("date"):
+            msg = f"must be a date (YYYY-MM-DD), got {err.get('input')!r}"
+        else:
+            text = err["msg"].removeprefix("Value error, ")
+            msg = text[0].lower() + text[1:]
+        lines.append(f"{loc_path(loc)}: {msg}")
+    return list(dict.fromkeys(lines))

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from alliance.dynamics.drivers import HAGUE, WALES, Pledge
 from alliance.errors import BadInput
-from alliance.io import parse_text
+from alliance.io import parse_text, validation_lines
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "MAX_RUNS", "Shock", "SimScenario", "scenario_from_dict", "scenario_from_file"]
 
@@ -138,28 +138,8 @@ class _ScenarioModel(_Strict):
     gdp_growth: float | dict[str, float] | None = None
 
 
-def _path(loc: Sequence[str | int]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
-    return out or "(top level)"
-
-
 def _pydantic_lines(exc: ValidationError) -> list[str]:
-    lines = []
-    for err in exc.errors():
-        loc = [p for p in err["loc"] if not (isinstance(p, str) and p in ("float", "dict[str,float]"))]
-        kind = err["type"]
-        if kind == "extra_forbidden":
-            msg = "unknown key"
-        elif kind == "missing":
-            msg = "required"
-        elif kind.startswith(("int_", "float_")):
-            msg = f"must be a number, got {err.get('input')!r}"
-        else:
-            msg = err["msg"][0].lower() + err["msg"][1:]
-        lines.append(f"{_path(loc)}: {msg}")
-    return list(dict.fromkeys(lines))
+    return validation_lines(exc, ignore_loc=("float", "dict[str,float]"), number_types=("int_", "float_"))
 
 
 def _between(errs: list[str], path: str, value: float, lo: float, hi: float) -> None:

@@ -23,7 +23,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from alliance.errors import BadInput
-from alliance.io import atomic_write, parse_text
+from alliance.io import atomic_write, parse_text, validation_lines
 from alliance.negotiation.scenario import Actor, DecisionRule, Issue, Scenario
 
 __all__ = [
@@ -113,16 +113,6 @@ _CHILDREN: dict[type[BaseModel], dict[str, type[BaseModel]]] = {
 # ---------------------------------------------------------------------------------------------------------------
 # error reporting
 # ---------------------------------------------------------------------------------------------------------------
-def _path(loc: Sequence[str | int]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(top level)"
-
-
 def _model_at(loc: Sequence[str | int]) -> type[BaseModel]:
     """The pydantic model describing the mapping that holds the last element of ``loc``."""
     model: type[BaseModel] = ScenarioModel
@@ -139,25 +129,7 @@ def _model_at(loc: Sequence[str | int]) -> type[BaseModel]:
 
 
 def _pydantic_lines(exc: ValidationError) -> list[str]:
-    lines = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        kind = err["type"]
-        if kind == "extra_forbidden":
-            valid = ", ".join(_model_at(loc).model_fields)
-            msg = f"unknown key; valid: {valid}"
-        elif kind == "missing":
-            msg = "required"
-        elif kind == "literal_error":
-            msg = f"must be one of {err.get('ctx', {}).get('expected', '')}"
-        elif kind in ("float_parsing", "float_type"):
-            msg = f"must be a number, got {err.get('input')!r}"
-        elif kind.startswith("date"):
-            msg = f"must be a date (YYYY-MM-DD), got {err.get('input')!r}"
-        else:
-            msg = err["msg"][0].lower() + err["msg"][1:]
-        lines.append(f"{_path(loc)}: {msg}")
-    return lines
+    return validation_lines(exc, valid_keys=lambda loc: _model_at(loc).model_fields)
 
 
 def _raise(lines: list[str], source: str | None) -> None:
