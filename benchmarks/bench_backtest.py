@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from alliance.backtest import backtest, cross_validate, load_deu
+from alliance.negotiation.backtest import backtest, cross_validate, load_deu
 
 
 def main() -> None:

@@ -16,10 +16,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from alliance.dynamics.calibrate import fit_cached
+from alliance.dynamics.fitting import calibrate
 from alliance.dynamics.model import simulate
 from alliance.dynamics.panel import load_panel
-from alliance.dynamics.scenarios import load_scenario, projection_drivers, run_projection
+from alliance.dynamics.projection import load_scenario, project, projection_drivers
 
 
 def _widen(arr: np.ndarray, col: int) -> np.ndarray:
@@ -43,7 +43,7 @@ def main() -> None:
     d32 = replace(d, **fields)
     allies = d32.border.shape[0]
     rng = np.random.default_rng(0)
-    theta = fit_cached(2014, 2026).draws(args.runs, rng)
+    theta = calibrate(2014, 2026).draws(args.runs, rng)
     x0 = _widen(panel.x[panel.row(2026)], lux)
     shocks = rng.standard_normal((d32.n_steps, args.runs, allies))
     simulate(x0, theta[:10], d32, shocks[:, :10])  # warm-up
@@ -67,7 +67,7 @@ def main() -> None:
     ptimes = []
     for _ in range(max(1, args.repeat // 2)):
         t0 = time.perf_counter()
-        run_projection(scen, runs=args.runs, seed=1).summary()
+        project(scen, runs=args.runs, seed=1).summary()
         ptimes.append(time.perf_counter() - t0)
     pbest = min(ptimes)
     print(f"full projection (draws + simulate + summary), {args.runs:,} runs x {panel.n_allies} allies:")

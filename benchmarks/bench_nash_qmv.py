@@ -14,7 +14,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 from bench_negotiation_models import best_of, random_batch  # noqa: E402  (same folder: run as a script)
 
-from alliance.backtest import load_deu  # noqa: E402
+from alliance.negotiation.backtest import load_deu  # noqa: E402
 from alliance.negotiation.models import nash  # noqa: E402
 from alliance.negotiation.scenario import DecisionRule  # noqa: E402
 

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from alliance.brief import brief
 from alliance.spending import count_meeting, gap_to_target
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    code = "import sys; from alliance.cli import main; main(sys.argv[1:])"
-    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
 
 
 def test_brief_on_latest_edition_agrees_with_the_analytics() -> None:
@@ -30,7 +23,7 @@ def test_brief_on_latest_edition_agrees_with_the_analytics() -> None:
     assert b.us_share_pct is not None and 50 < b.us_share_pct < 70
     assert b.us_share_pct + (b.europe_canada_share_pct or 0) == pytest.approx(100)
     assert b.olson_zeckhauser is not None and b.olson_zeckhauser["first_year"] == 2014
-    assert set(b.claims["verdict"]) <= {"supported", "partly", "contradicted"}
+    assert set(b.claims.table["verdict"]) <= {"supported", "partly", "contradicted"}
 
 
 def test_brief_on_an_edition_without_usd_degrades_with_a_note() -> None:
@@ -42,22 +35,22 @@ def test_brief_on_an_edition_without_usd_degrades_with_a_note() -> None:
     assert b.largest_gaps["gap_pct_gdp"].is_monotonic_decreasing
 
 
-def test_cli_brief_formats(tmp_path: Path) -> None:
-    res = _cli("brief", "--format", "json")
+def test_cli_brief_formats(cli_process, tmp_path: Path) -> None:
+    res = cli_process("brief", "--format", "json")
     assert res.returncode == 0, res.stderr
     payload = json.loads(res.stdout)
     assert payload["edition"] == 2026 and len(payload["targets"]) == 3 and len(payload["claims"]) >= 6
-    res = _cli("brief", "--format", "csv")
+    res = cli_process("brief", "--format", "csv")
     assert res.returncode == 0 and res.stdout.splitlines()[0] == "section,item,value"
     png = tmp_path / "rank.png"
-    res = _cli("brief", "--plot", str(png))
+    res = cli_process("brief", "--plot", str(png))
     assert res.returncode == 0, res.stderr
     assert png.read_bytes()[:4] == b"\x89PNG"
     assert "alliance brief" in res.stdout and "Claims" in res.stdout
 
 
 @pytest.mark.parametrize("args", [["--year", "1850"], ["--edition", "1999"], ["--plot", "x.txt"]])
-def test_cli_brief_bad_input_exits_2_with_one_line(args: list[str]) -> None:
-    res = _cli("brief", *args)
+def test_cli_brief_bad_input_exits_2_with_one_line(cli_process, args: list[str]) -> None:
+    res = cli_process("brief", *args)
     assert res.returncode == 2
     assert res.stderr.count("\n") == 1 and "Traceback" not in res.stderr

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,13 +11,8 @@ from alliance.claims import CHECKS, check_claims, load_claims
 from alliance.errors import BadInput
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    code = "import sys; from alliance.cli import main; main(sys.argv[1:])"
-    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120)
-
-
 def test_seed_article_claims_and_verdicts() -> None:
-    df = check_claims().set_index("id")
+    df = check_claims().table.set_index("id")
     assert len(df) >= 6
     assert df.loc["allies-32", "observed"] == 32 and df.loc["allies-32", "verdict"] == "supported"
     assert df.loc["two-percent-2024", "observed"] == 23 and df.loc["two-percent-2024", "verdict"] == "supported"
@@ -49,7 +42,7 @@ def test_user_claims_file_with_partly_verdict(tmp_path: Path) -> None:
         "    tolerance: {supported: 0.1, partly: 0.5}\n",
         encoding="utf-8",
     )
-    row = check_claims(f).iloc[0]
+    row = check_claims(f).table.iloc[0]
     assert row["observed"] == pytest.approx(4.25)  # 2026 edition revises 2025 down from 4.48
     assert row["verdict"] == "partly"
     assert "2026" in row["source"]
@@ -85,8 +78,8 @@ def test_every_check_is_documented_callable() -> None:
     assert set(CHECKS) >= {"ally_count", "count_meeting", "pct_gdp", "share_of_total", "rank", "common_funding_share"}
 
 
-def test_cli_claims_json_has_the_fields_of_the_acceptance_example() -> None:
-    res = _cli("claims", "--format", "json")
+def test_cli_claims_json_has_the_fields_of_the_acceptance_example(cli_process) -> None:
+    res = cli_process("claims", "--format", "json")
     assert res.returncode == 0, res.stderr
     items = json.loads(res.stdout)
     assert isinstance(items, list) and len(items) >= 6
@@ -95,10 +88,10 @@ def test_cli_claims_json_has_the_fields_of_the_acceptance_example() -> None:
         assert item["verdict"] in {"supported", "partly", "contradicted"}
 
 
-def test_cli_malformed_claims_file_exits_2_with_one_line(tmp_path: Path) -> None:
+def test_cli_malformed_claims_file_exits_2_with_one_line(cli_process, tmp_path: Path) -> None:
     f = tmp_path / "bad.yaml"
     f.write_text("claims: [{id: x}]", encoding="utf-8")
-    res = _cli("claims", str(f))
+    res = cli_process("claims", str(f))
     assert res.returncode == 2
     assert res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
     assert "bad.yaml" in res.stderr

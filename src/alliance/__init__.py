@@ -1,7 +1,10 @@
 """alliance: the Atlantic alliance as a decision system.
 
-Burden-sharing analytics on NATO's own data, consensus forecasts for texts all 32 allies must sign, and
-multi-year spending simulations. Heavy parts (web server, Dask) are imported only where used.
+Burden-sharing analytics on NATO's own data (:mod:`alliance.spending`, :mod:`alliance.brief`,
+:mod:`alliance.claims`), consensus forecasts for texts all 32 allies must sign with a backtest on EU negotiations
+(:mod:`alliance.negotiation`), and multi-year spending simulations (:mod:`alliance.dynamics`). Every public name
+below is imported on first use, so ``import alliance`` loads neither pandas nor SciPy. Results follow one
+protocol (:class:`alliance.results.Result`): ``to_frame()``, ``to_dict()``, ``plot(path)``, ``meta``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ _LAZY: dict[str, str] = {
     "load_comparators": "alliance.data",
     "load_summit_texts": "alliance.data",
     "load_common_funding": "alliance.data",
-    # burden sharing
+    # burden sharing and the reports over it
     "meets_target": "alliance.spending",
     "count_meeting": "alliance.spending",
     "gap_to_target": "alliance.spending",
@@ -33,19 +36,22 @@ _LAZY: dict[str, str] = {
     "load_scenario": "alliance.negotiation.schema",
     "forecast": "alliance.negotiation.forecast",
     "forecast_all": "alliance.negotiation.forecast",
-    "negotiate": "alliance.negotiation.forecast",
     # backtest on DEU
-    "load_deu": "alliance.backtest",
-    "cross_validate": "alliance.backtest",
+    "load_deu": "alliance.negotiation.backtest.deu",
+    "deu_backtest": "alliance.negotiation.backtest.scoring",
+    "cross_validate": "alliance.negotiation.backtest.cv",
+    "nested_cv": "alliance.negotiation.backtest.nested",
     # spending simulation
-    "project": "alliance.dynamics",
-    "simulate_backtest": "alliance.dynamics",
-    # errors
+    "project": "alliance.dynamics.projection",
+    "calibrate": "alliance.dynamics.fitting",
+    "simulate_backtest": "alliance.dynamics.validation",
+    # the result protocol and errors
+    "Result": "alliance.results",
     "BadInput": "alliance.errors",
     "AllianceError": "alliance.errors",
 }
 #: Public names whose attribute differs from the exported name.
-_ALIASES: dict[str, str] = {"simulate_backtest": "backtest"}
+_ALIASES: dict[str, str] = {"simulate_backtest": "backtest", "deu_backtest": "backtest"}
 
 __all__ = ["__version__", *sorted(_LAZY)]
 

@@ -12,7 +12,9 @@ from typing import Any
 import pandas as pd
 
 from alliance import data
-from alliance.claims import check_claims
+from alliance.claims import ClaimsCheck, check_claims
+from alliance.io import frame_records, jsonable
+from alliance.results import Result
 from alliance.spending import burden_shares, count_meeting, gap_to_target, olson_zeckhauser
 
 __all__ = ["Brief", "brief"]
@@ -21,8 +23,8 @@ TARGETS = (2.0, 3.5, 5.0)
 
 
 @dataclass(frozen=True)
-class Brief:
-    """The brief's figures; ``to_dict()`` for JSON, ``to_frame()`` for one row per figure."""
+class Brief(Result):
+    """The brief's figures; ``to_dict()`` for JSON, ``to_frame()`` for one row per figure, ``plot()`` the ranking."""
 
     edition: int
     year: int
@@ -34,12 +36,35 @@ class Brief:
     us_share_pct: float | None
     europe_canada_share_pct: float | None
     olson_zeckhauser: dict[str, Any] | None
-    claims: pd.DataFrame
+    claims: ClaimsCheck
     notes: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        from alliance.cli._common import frame_records, jsonable
+    @property
+    def title(self) -> str:
+        est = " (estimates)" if self.is_estimate else ""
+        return f"alliance brief: NATO edition {self.edition}, {self.year}{est}"
 
+    @property
+    def meta(self) -> dict[str, Any]:
+        """Edition, year, the gap target and the notes (Iceland, estimates, missing USD figures)."""
+        return {
+            "edition": self.edition,
+            "year": self.year,
+            "is_estimate": self.is_estimate,
+            "gap_target_pct_gdp": self.gap_target,
+            "unit": "shares of GDP in %; gaps in USD million, current prices",
+            "notes": list(self.notes),
+        }
+
+    def figure(self, backend: str = "matplotlib") -> Any:
+        """The ranking of allies by share of GDP against 2%, 3.5% and 5% (edition and year of the brief)."""
+        from alliance.spending import ranking
+        from alliance.spending.plots import plot_ranking
+
+        return plot_ranking(ranking(edition=self.edition, year=self.year), backend=backend)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every figure of the brief, JSON-ready."""
         return jsonable(
             {
                 "edition": self.edition,
@@ -54,7 +79,7 @@ class Brief:
                 "us_share_pct": self.us_share_pct,
                 "europe_canada_share_pct": self.europe_canada_share_pct,
                 "olson_zeckhauser": self.olson_zeckhauser,
-                "claims": frame_records(self.claims[["id", "claim", "observed", "verdict", "source"]]),
+                "claims": frame_records(self.claims.table[["id", "claim", "observed", "verdict", "source"]]),
                 "notes": self.notes,
             }
         )
@@ -80,7 +105,7 @@ class Brief:
             rows.append(("olson-zeckhauser", f"rho {oz['last_year']}", round(oz["rho_last"], 3)))
             slope = f"{oz['slope_per_year']:+.4f} ({oz['slope_p_value']:.3f})"
             rows.append(("olson-zeckhauser", "slope per year (p)", slope))
-        for r in self.claims.itertuples():
+        for r in self.claims.table.itertuples():
             rows.append(("claims", r.id, f"{r.verdict} (observed {r.observed})"))
         return pd.DataFrame(rows, columns=["section", "item", "value"]).astype({"value": str})
 
@@ -89,8 +114,6 @@ class Brief:
         from rich.panel import Panel
         from rich.table import Table
 
-        est = " (estimates)" if self.is_estimate else ""
-        head = f"NATO edition {self.edition}, {self.year}{est}"
         t1 = Table(title="Allies meeting each target", show_header=True)
         for col in ("target", "meeting", "allies"):
             t1.add_column(col, justify="right")
@@ -126,13 +149,16 @@ class Brief:
         t3.add_column("observed", justify="right")
         t3.add_column("verdict")
         colour = {"supported": "green", "partly": "yellow", "contradicted": "red"}
-        for r in self.claims.itertuples():
+        for r in self.claims.table.itertuples():
             t3.add_row(str(r.claim), str(r.observed), f"[{colour[r.verdict]}]{r.verdict}[/]")
         parts: list[Any] = [t1, t2, text, t3, *[f"note: {n}" for n in self.notes]]
-        return Panel(Group(*parts), title=f"alliance brief: {head}")
+        return Panel(Group(*parts), title=self.title)
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        yield self.__rich__()
 
 
-def brief(edition: int | str | None = None, year: int | None = None, gap_target: float = 3.5, top: int = 5) -> Brief:
+def brief(*, edition: int | str | None = None, year: int | None = None, gap_target: float = 3.5, top: int = 5) -> Brief:
     """Gather the brief on one edition and year (defaults: the latest edition and its latest year).
 
     Args:
@@ -144,9 +170,9 @@ def brief(edition: int | str | None = None, year: int | None = None, gap_target:
     ed = data.resolve_edition(edition)
     targets = []
     for t in TARGETS:
-        n, total = count_meeting(t, year=year, edition=ed)
+        n, total = count_meeting(t, edition=ed, year=year)
         targets.append({"target": t, "n_meeting": n, "n_allies": total})
-    gaps = gap_to_target(gap_target, year=year, edition=ed)
+    gaps = gap_to_target(gap_target, edition=ed, year=year)
     yr = int(gaps.attrs["year"])
     body = gaps[~gaps["is_total"]].copy()
     body["gap_usd"] = body["gap_usd_current_million"]
@@ -161,7 +187,7 @@ def brief(edition: int | str | None = None, year: int | None = None, gap_target:
     shares: dict[str, Any] | None = None
     oz: dict[str, Any] | None = None
     if has_usd:
-        shares = burden_shares(year=yr, edition=ed).attrs["summary"]
+        shares = burden_shares(edition=ed, year=yr).attrs["summary"]
         oz = dict(olson_zeckhauser(edition=ed).attrs["trend"])
     else:
         notes.append(

@@ -8,7 +8,7 @@ in :data:`CHECKS`), its parameters, the figure the claim asserts and the toleran
 Example::
 
     >>> from alliance.claims import check_claims
-    >>> check_claims()[["id", "observed", "verdict"]]  # doctest: +SKIP
+    >>> check_claims().to_frame()[["id", "observed", "verdict"]]  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from alliance import data
 from alliance.errors import BadInput, one_of
-from alliance.io import parse_text, validation_lines
+from alliance.io import jsonable, parse_text, validation_lines
+from alliance.results import Result
 
-__all__ = ["CHECKS", "Claim", "ClaimsFile", "check_claims", "load_claims"]
+__all__ = ["CHECKS", "Claim", "ClaimsCheck", "ClaimsFile", "check_claims", "load_claims"]
 
 Verdict = Literal["supported", "partly", "contradicted"]
 
@@ -198,12 +199,48 @@ def _verdict(claim: Claim, observed: float | bool) -> tuple[Verdict, float | Non
     return "contradicted", diff
 
 
-def check_claims(path: str | Path | None = None) -> pd.DataFrame:
-    """Check every claim of a claims file against the data.
+@dataclass(frozen=True)
+class ClaimsCheck(Result):
+    """The verdict on every claim of a claims file.
+
+    Attributes:
+        table: one row per claim: ``id, claim, expected, observed, difference, unit, verdict, source``.
+        file_title: the claims file's title.
+        origin: the file checked (``seed_article.yaml`` for the shipped claims).
+    """
+
+    table: pd.DataFrame
+    file_title: str = ""
+    origin: str = ""
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per claim (a copy of :attr:`table`)."""
+        return self.table.copy()
+
+    @property
+    def title(self) -> str:
+        return self.file_title or "Claims"
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The claims file and how verdicts are reached."""
+        return {
+            "file": self.origin,
+            "verdicts": "supported / partly / contradicted, by the tolerances in the claims file",
+            "counts": {v: int((self.table["verdict"] == v).sum()) for v in ("supported", "partly", "contradicted")},
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"meta": ..., "claims": [one record per claim]}``, JSON-ready."""
+        return {"meta": jsonable(self.meta), "claims": jsonable(self.table)}
+
+
+def check_claims(path: str | Path | None = None) -> ClaimsCheck:
+    """Check every claim of a claims file (default: the seed article's) against the data.
 
     Returns:
-        One row per claim: ``id, claim, expected, observed, difference, unit, verdict, source`` where
-        ``source`` names the table, edition and year the observed figure came from.
+        A :class:`ClaimsCheck` whose table has one row per claim: ``id, claim, expected, observed, difference,
+        unit, verdict, source`` where ``source`` names the table, edition and year the observed figure came from.
     """
     spec = load_claims(path)
     rows = []
@@ -228,5 +265,5 @@ def check_claims(path: str | Path | None = None) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     for col in ("expected", "observed"):  # keep counts as ints, shares as floats
         out[col] = pd.Series([r[col] for r in rows], dtype=object)
-    out.attrs["title"] = spec.title
-    return out
+    origin = "seed_article.yaml" if path is None else Path(path).name
+    return ClaimsCheck(table=out, file_title=spec.title, origin=origin)

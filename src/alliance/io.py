@@ -1,26 +1,49 @@
-"""File input and output shared by every module: atomic writes and YAML/JSON parsing with one-line errors.
+"""File input and output shared by every module: atomic writes, YAML/JSON parsing with one-line errors, JSON-ready
+values and figures.
 
 Results are written atomically: to a uniquely named temporary file in the target's folder, then renamed over the
 target (``os.replace``), so a reader never sees a half-written file and an interrupted write leaves the old one.
+
+Figures: :func:`save_figure` is the one writer of charts. ``.png`` and ``.svg`` are matplotlib figures; ``.html``
+is always an interactive plotly page with plotly.js inlined (works offline). Every ``plot`` function and method
+picks its backend from the file it is asked to write (:func:`figure_backend`), so ``.html`` means the same thing
+everywhere; a matplotlib figure asked for ``.html``, or a plotly figure for ``.png``/``.svg`` (that needs kaleido,
+which is not installed offline), is refused with a one-line :class:`~alliance.errors.BadInput`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 import os
+import sys
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from alliance.errors import BadInput
+from alliance.errors import BadInput, one_of
 
 if TYPE_CHECKING:
+    import pandas as pd
     from pydantic import ValidationError
 
-__all__ = ["atomic_write", "loc_path", "parse_text", "validation_lines"]
+__all__ = [
+    "FIGURE_SUFFIXES",
+    "atomic_write",
+    "check_figure_path",
+    "figure_backend",
+    "frame_records",
+    "jsonable",
+    "loc_path",
+    "mpl_figure",
+    "parse_text",
+    "save_figure",
+    "validation_lines",
+]
 
 
 def atomic_write(path: str | os.PathLike[str], content: bytes | str | Callable[[str], None]) -> Path:
@@ -115,3 +138,111 @@ def validation_lines(
             msg = text[0].lower() + text[1:]
         lines.append(f"{loc_path(loc)}: {msg}")
     return list(dict.fromkeys(lines))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# JSON-ready values
+# ---------------------------------------------------------------------------------------------------------------
+def jsonable(obj: Any) -> Any:
+    """Plain JSON values from NumPy/pandas scalars and arrays, DataFrames (records), dataclasses and containers.
+
+    NaN, infinities, ``pd.NA`` and ``pd.NaT`` become ``None``; timestamps and dates become ISO strings. NumPy and
+    pandas are looked up in ``sys.modules`` rather than imported: an object cannot be of a library that was never
+    loaded, and the pure-NumPy models stay free of pandas.
+    """
+    np = sys.modules.get("numpy")
+    pd = sys.modules.get("pandas")
+    if isinstance(obj, Mapping):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if pd is not None and isinstance(obj, pd.DataFrame):
+        return frame_records(obj)
+    if (pd is not None and isinstance(obj, pd.Series)) or (np is not None and isinstance(obj, np.ndarray)):
+        return jsonable(obj.tolist())
+    if isinstance(obj, list | tuple | set | frozenset):
+        return [jsonable(v) for v in obj]
+    if hasattr(obj, "__dataclass_fields__") and not isinstance(obj, type):
+        return jsonable({k: getattr(obj, k) for k in obj.__dataclass_fields__})
+    if np is not None and isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if pd is not None and (obj is pd.NA or obj is pd.NaT):
+        return None
+    if isinstance(obj, dt.date):  # datetime and pandas Timestamp are dates too
+        return obj.isoformat()
+    return obj
+
+
+def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """A DataFrame as a list of JSON-ready records (one dict per row)."""
+    return [jsonable(r) for r in df.to_dict(orient="records")]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# figures
+# ---------------------------------------------------------------------------------------------------------------
+#: File suffix -> the plotting library that draws it.
+FIGURE_SUFFIXES: dict[str, str] = {".png": "matplotlib", ".svg": "matplotlib", ".html": "plotly"}
+_SUFFIX_TEXT = ".png, .svg or .html"
+
+
+def check_figure_path(path: str | os.PathLike[str], what: str = "plot file") -> Path:
+    """The path of a chart to write: its suffix is one of :data:`FIGURE_SUFFIXES` and its folder exists.
+
+    Called before any work is done, so a bad file name fails at once; ``what`` names the argument in the
+    message (the CLI passes ``--plot``).
+    """
+    target = Path(path)
+    if target.suffix.lower() not in FIGURE_SUFFIXES:
+        raise BadInput(f"{what} {str(target)!r}: the file must end in {_SUFFIX_TEXT}")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise BadInput(f"{what} {str(target)!r}: folder {str(folder)!r} does not exist")
+    return target
+
+
+def figure_backend(path: str | os.PathLike[str] | None = None, backend: str | None = None) -> str:
+    """``"matplotlib"`` or ``"plotly"``: the suffix of ``path`` decides; without a path, ``backend`` (default
+    matplotlib)."""
+    if path is not None:
+        return FIGURE_SUFFIXES[check_figure_path(path).suffix.lower()]
+    chosen = backend or "matplotlib"
+    if chosen not in ("matplotlib", "plotly"):
+        raise one_of("plot backend", chosen, ["matplotlib", "plotly"])
+    return chosen
+
+
+def mpl_figure(width: float, height: float) -> Any:
+    """A new matplotlib figure on the Agg canvas, made without pyplot (no global state, no display needed)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def save_figure(fig: Any, path: str | os.PathLike[str]) -> Path:
+    """Write a chart atomically: a matplotlib figure to ``.png``/``.svg``, a plotly figure to ``.html``.
+
+    The ``.html`` page is self-contained (plotly.js inlined), so it opens offline.
+
+    Raises:
+        BadInput: another suffix, a missing folder, or a figure of the wrong kind for the suffix.
+    """
+    target = check_figure_path(path)
+    suffix = target.suffix.lower()
+    is_plotly = hasattr(fig, "write_html")
+    if is_plotly != (FIGURE_SUFFIXES[suffix] == "plotly"):
+        kind = "plotly" if is_plotly else "matplotlib"
+        hint = (
+            "a plotly figure is written as .html only (.png/.svg would need kaleido)"
+            if is_plotly
+            else ".html is an interactive plotly page: ask the plot for backend='plotly', or write .png/.svg"
+        )
+        raise BadInput(f"plot file {str(target)!r}: a {kind} figure cannot be saved as {suffix}; {hint}")
+    if is_plotly:
+        atomic_write(target, lambda tmp: fig.write_html(tmp, include_plotlyjs=True, full_html=True))
+    else:
+        atomic_write(target, lambda tmp: fig.savefig(tmp, format=suffix[1:], dpi=120))
+    return target

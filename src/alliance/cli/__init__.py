@@ -1,17 +1,25 @@
-"""The ``alliance`` command line: ``alliance <noun> [<verb>]``.
+"""The ``alliance`` command line: ``alliance <noun> [<verb>]``, grouped by subsystem.
 
-Every command is a thin wrapper over one public function of the Python API. Exit codes: 0 ok, 1 failed,
-2 bad input; errors are one line on stderr, never a traceback.
+``brief``, ``claims``, ``data list|show|meta``; ``spending`` (default: who meets a target) with ``gaps``,
+``shares``, ``olson-zeckhauser`` (``oz``), ``hague-path``, ``path2035``; ``negotiate`` (default: forecast a
+scenario) with ``scenarios``, ``show``, ``template``, ``backtest``; ``simulate`` (default: project) with
+``backtest``, ``scenarios``, ``calibrate``. The first release's top-level spellings (``alliance gaps``,
+``alliance scenarios``, ``alliance backtest``...) remain as hidden aliases of the same functions.
+
+Every command is a module-level function that calls one public function of the Python API. The command modules
+import only Typer at module level (pandas, the models and plotting load inside the commands), so
+``alliance --help`` stays fast. Exit codes: 0 ok, 1 failed, 2 bad input; errors are one line on stderr, never a
+traceback.
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
 
 import typer
 from typer._click import exceptions as _cx  # Typer >= 0.29 vendors its own click
 
+from alliance.cli import backtest_cmd, brief_cmd, data_cmd, negotiate_cmd, simulate_cmd, spending_cmd
 from alliance.errors import AllianceError, BadInput
 
 app = typer.Typer(
@@ -24,24 +32,20 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-#: Command modules; each defines ``register(app)``. Add a module here to add commands.
-_COMMAND_MODULES: tuple[str, ...] = (
-    "alliance.cli.brief_cmd",
-    "alliance.cli.spending_cmd",
-    "alliance.cli.claims_cmd",
-    "alliance.cli.negotiate_cmd",
-    "alliance.cli.backtest_cmd",
-    "alliance.cli.simulate_cmd",
-    "alliance.cli.data_cmd",
-)
+app.command("brief")(brief_cmd.brief)
+app.command("claims")(brief_cmd.claims)
+app.add_typer(data_cmd.app, name="data")
+app.add_typer(spending_cmd.app, name="spending")
+app.add_typer(negotiate_cmd.app, name="negotiate")
+app.add_typer(simulate_cmd.app, name="simulate")
 
-
-def _register() -> None:
-    for name in _COMMAND_MODULES:
-        importlib.import_module(name).register(app)
-
-
-_register()
+# Hidden aliases: the first release's top-level spellings call the same functions.
+for _name, _fn in spending_cmd.SUBCOMMANDS.items():
+    app.command(_name, hidden=True)(_fn)
+app.command("oz", hidden=True)(spending_cmd.olson)
+app.command("scenarios", hidden=True)(negotiate_cmd.scenarios)
+app.add_typer(negotiate_cmd.scenario_app, name="scenario", hidden=True)
+app.command("backtest", hidden=True)(backtest_cmd.deu_backtest)
 
 
 def main(argv: list[str] | None = None) -> None:

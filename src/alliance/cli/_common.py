@@ -1,22 +1,23 @@
-"""Options and output shared by every command: ``--format``, ``--year``, ``--edition``, ``--plot``.
+"""Options and output shared by every command: ``--format``, ``--year``, ``--edition``, ``--country``, ``--plot``.
 
 Output goes through :func:`emit`, which renders a DataFrame (or a JSON-able object) as a Rich table, CSV or JSON.
+Nothing here imports pandas or NumPy at module level: ``alliance --help`` stays light.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
-import pandas as pd
 import typer
 
-from alliance.errors import BadInput
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Format(str, Enum):
@@ -30,48 +31,51 @@ YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="Year (default
 EditionOpt = Annotated[
     str | None, typer.Option("--edition", "-e", help="NATO edition: 2024, 2025 or 2026 (default: 2026).")
 ]
-PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Write a chart to FILE (.png or .html).")]
+CountryOpt = Annotated[
+    list[str] | None,
+    typer.Option("--country", "-c", help="Restrict to this ally (ISO3 code or name); repeat for several."),
+]
+PlotOpt = Annotated[
+    Path | None,
+    typer.Option("--plot", help="Write a chart to FILE: .png or .svg (matplotlib), .html (interactive plotly)."),
+]
 
 
-def check_plot_path(path: Path | None) -> None:
-    """Reject a --plot file whose suffix is not .png or .html, before any work is done."""
-    if path is not None and path.suffix.lower() not in (".png", ".html"):
-        raise BadInput(f"--plot {str(path)!r}: the file must end in .png or .html")
+def check_plot(path: Path | None) -> None:
+    """Reject a --plot file with a bad suffix or a missing folder, before any work is done."""
+    if path is not None:
+        from alliance.io import check_figure_path
+
+        check_figure_path(path, "--plot")
 
 
-def jsonable(obj: Any) -> Any:
-    """Convert NumPy/pandas scalars, NaN and containers to plain JSON values (NaN -> null)."""
-    if isinstance(obj, dict):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple | set):
-        return [jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return [jsonable(v) for v in obj.tolist()]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and (math.isnan(obj) or math.isinf(obj)):
-        return None
-    if obj is pd.NA or obj is pd.NaT:
-        return None
-    if isinstance(obj, pd.Timestamp):
-        return obj.isoformat()
-    return obj
+def plot_to(result: Any, path: Path | None) -> None:
+    """Write a result's chart (``result.plot(path)``) and say so on stderr."""
+    if path is not None:
+        result.plot(path)
+        print(f"alliance: wrote {path}", file=sys.stderr)
 
 
-def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """A DataFrame as a list of JSON-ready records."""
-    return [jsonable(r) for r in df.to_dict(orient="records")]
+def note(text: str, fmt: Format) -> None:
+    """Caveats go to stderr for csv/json (stdout stays machine-readable); tables show them as a caption."""
+    if text and fmt is not Format.table:
+        print(f"alliance: note: {text}", file=sys.stderr)
 
 
-def _fmt_cell(v: Any) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
-        return ""
-    if isinstance(v, bool | np.bool_):
-        return "yes" if v else "no"
-    if isinstance(v, float | np.floating):
-        f = float(v)
-        return f"{f:,.2f}" if abs(f) < 1e15 else f"{f:.3g}"
-    return str(v)
+@contextmanager
+def progress(what: str) -> Iterator[Callable[[int, int], None]]:
+    """A Rich progress bar on stderr for a long step; yields the ``progress(done, total)`` callback to pass on."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(what, total=None)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield tick
 
 
 def console() -> Any:
@@ -82,19 +86,6 @@ def console() -> Any:
     return probe if probe.is_terminal else Console(width=160)
 
 
-def print_table(df: pd.DataFrame, title: str | None = None, caption: str | None = None) -> None:
-    """A DataFrame as a Rich table on stdout."""
-    from rich.table import Table
-
-    table = Table(title=title, caption=caption, show_lines=False)
-    for col in df.columns:
-        numeric = pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])
-        table.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
-    for row in df.itertuples(index=False):
-        table.add_row(*(_fmt_cell(v) for v in row))
-    console().print(table)
-
-
 def emit(
     data: pd.DataFrame | dict[str, Any] | list[Any],
     fmt: Format,
@@ -103,6 +94,10 @@ def emit(
     caption: str | None = None,
 ) -> None:
     """Write a result to stdout in the requested format."""
+    import pandas as pd
+
+    from alliance.io import frame_records, jsonable
+
     if fmt is Format.json:
         payload = frame_records(data) if isinstance(data, pd.DataFrame) else jsonable(data)
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
@@ -110,11 +105,11 @@ def emit(
         if not isinstance(data, pd.DataFrame):
             data = pd.json_normalize(jsonable(data))
         data.to_csv(sys.stdout, index=False, lineterminator="\n")
-    else:
-        if isinstance(data, pd.DataFrame):
-            print_table(data, title=title, caption=caption)
-        else:
-            from rich.console import Console
-            from rich.pretty import Pretty
+    elif isinstance(data, pd.DataFrame):
+        from alliance.results import frame_table
 
-            Console().print(Pretty(jsonable(data)))
+        console().print(frame_table(data, title=title, caption=caption))
+    else:
+        from rich.pretty import Pretty
+
+        console().print(Pretty(jsonable(data)))

@@ -1,112 +1,63 @@
-"""``alliance scenarios``, ``alliance scenario show|template`` and ``alliance negotiate``: forecasts with reasons."""
+"""``alliance negotiate``: forecasts with reasons (the default: ``alliance negotiate hague-2025 --model all``), and
+``scenarios``, ``show``, ``template``, ``backtest`` (the DEU backtest, :mod:`alliance.cli.backtest_cmd`).
+
+Each command is a thin call of :mod:`alliance.negotiation`. The command line's own parsing lives here: a
+comma-separated ``--model`` list or ``all``, and which models take ``--rounds``.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-import pandas as pd
 import typer
 
-from alliance.cli._common import Format, FormatOpt, emit
+from alliance.cli._common import Format, FormatOpt, PlotOpt, check_plot, emit
+from alliance.cli.backtest_cmd import deu_backtest
+from alliance.cli.groups import default_group
+from alliance.errors import BadInput
 
-ScenarioArg = Annotated[str, typer.Argument(help="A bundled scenario name (see `alliance scenarios`) or a file.")]
+ScenarioArg = Annotated[
+    str, typer.Argument(help="A bundled scenario name (see `alliance negotiate scenarios`) or a file.")
+]
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("scenarios")
-    def scenarios_cmd(fmt: FormatOpt = Format.table) -> None:
-        """List the bundled negotiation scenarios with title, issues, actors and decision rule."""
-        from alliance.negotiation.schema import scenario_catalog
+def parse_models(spec: str) -> list[str] | None:
+    """``--model`` as the library takes it: None for ``all`` (every available model), else the listed names.
 
-        emit(scenario_catalog(), fmt, title="Bundled scenarios")
+    Raises:
+        BadInput: no name given, or a name that is not a registered, available model.
+    """
+    from alliance.negotiation.models import get_model, model_names
 
-    sub = typer.Typer(help="Negotiation scenario files: show one, write a template.", no_args_is_help=True)
+    if spec.strip().lower() == "all":
+        return None
+    names = [m.strip() for m in spec.split(",") if m.strip()]
+    valid = model_names()
+    if not names:
+        raise BadInput(f"--model {spec!r}: give a model name; valid: {', '.join(valid)}, all")
+    for name in names:
+        if name not in valid:
+            try:
+                get_model(name)
+            except BadInput as exc:
+                raise BadInput(f"--model {name!r}: {exc}; or all") from None
+    return names
 
-    @sub.command("show")
-    def show_cmd(scenario: ScenarioArg, fmt: FormatOpt = Format.table) -> None:
-        """Print a scenario: one row per actor and issue (table/csv), or the whole file structure (json)."""
-        from alliance.negotiation.schema import load_scenario, scenario_frame, scenario_to_dict
 
-        sc = load_scenario(scenario)
-        if fmt is Format.json:
-            emit(scenario_to_dict(sc), fmt)
-            return
-        frame = scenario_frame(sc)
-        if fmt is Format.table:
-            issues = "; ".join(
-                f"{it.name} [{it.low:g}-{it.high:g}]"
-                + (f" reversion {it.reversion:g}" if it.reversion is not None else "")
-                for it in sc.issues
-            )
-            caption = f"rule: {sc.rule.kind}; chair: {sc.chair or 'none'}; issues: {issues}"
-            frame = frame.drop(columns=["basis"])
-            emit(frame, fmt, title=sc.title or sc.name, caption=caption)
-        else:
-            emit(frame, fmt)
+def _rounds_option(rounds: int | None, models: list[str] | None) -> dict[str, Any]:
+    """``{"rounds": n}`` for the iterating models, after checking the flag makes sense for the models chosen."""
+    from alliance.negotiation.forecast import option_takers
 
-    @sub.command("template")
-    def template_cmd(
-        output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE (default: stdout).")] = None,
-        force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
-    ) -> None:
-        """Write a commented starting scenario file (valid as it stands)."""
-        from alliance.negotiation.schema import template_yaml, write_template
-
-        if output is None:
-            sys.stdout.write(template_yaml())
-            return
-        path = write_template(output, force=force)
-        print(f"wrote {path}", file=sys.stderr)
-
-    app.add_typer(sub, name="scenario")
-
-    @app.command("negotiate")
-    def negotiate_cmd(
-        scenario: ScenarioArg,
-        model: Annotated[
-            str,
-            typer.Option(
-                "--model",
-                "-m",
-                help="Model: compromise, median, nash, eum, consensus, exchange (any registered), comma-separated, or all.",
-            ),
-        ] = "all",
-        rounds: Annotated[int | None, typer.Option("--rounds", "-r", help="Rounds for iterative models (eum).")] = None,
-        fmt: FormatOpt = Format.table,
-        plot: Annotated[
-            Path | None, typer.Option("--plot", help="Write a chart to FILE (.png, .svg or .html).")
-        ] = None,
-    ) -> None:
-        """Forecast a negotiation: per model and issue the outcome, nearest wording, blockers, pivotal actors."""
-        from alliance.errors import BadInput
-        from alliance.negotiation.forecast import negotiate, save_plot
-        from alliance.negotiation.models import UNAVAILABLE
-
-        if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".html"):
-            raise BadInput(f"--plot {str(plot)!r}: the file must end in .png, .svg or .html")
-        forecasts = negotiate(scenario, model, rounds)
-        if model.strip().lower() == "all" and UNAVAILABLE:
-            print(f"alliance: note: not available: {', '.join(sorted(UNAVAILABLE))}", file=sys.stderr)
-        if plot is not None:
-            save_plot(forecasts, plot)
-        if fmt is Format.json:
-            emit({name: fc.to_dict() for name, fc in forecasts.items()}, fmt)
-            return
-        frame = pd.concat([fc.to_frame() for fc in forecasts.values()], ignore_index=True)
-        if fmt is Format.csv:
-            emit(frame, fmt)
-            return
-        first = next(iter(forecasts.values()))
-        shown = frame.drop(columns=["explanation", "note"]).copy()
-        shown["blockers"] = [_short(b) for b in shown["blockers"]]
-        shown["pivotal"] = [_short(p) for p in shown["pivotal"]]
-        title = f"Forecast: {first.scenario.title or first.scenario.name}"
-        emit(shown, fmt, title=title)
-        if len(forecasts) == 1:
-            for issue, text in first.explanation.items():
-                print(f"{issue}: {text}")
+    if rounds is None:
+        return {}
+    if rounds < 1:
+        raise BadInput(f"--rounds {rounds}: must be at least 1")
+    if not option_takers("rounds", models):
+        chosen = ", ".join(models or [])
+        raise BadInput(f"--rounds applies only to models that iterate (e.g. eum); not to {chosen}")
+    return {"rounds": rounds}
 
 
 def _short(names: str, limit: int = 5) -> str:
@@ -114,3 +65,110 @@ def _short(names: str, limit: int = 5) -> str:
     if len(items) <= limit:
         return ", ".join(items)
     return f"{len(items)}: " + ", ".join(items[:limit]) + ", ..."
+
+
+def forecast(
+    scenario: ScenarioArg,
+    model: Annotated[
+        str,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Model: compromise, median, nash, consensus, eum, exchange, stacked, ensemble, procedural, "
+            "comma-separated, or all.",
+        ),
+    ] = "all",
+    rounds: Annotated[int | None, typer.Option("--rounds", "-r", help="Rounds for iterative models (eum).")] = None,
+    fmt: FormatOpt = Format.table,
+    plot: PlotOpt = None,
+) -> None:
+    """Forecast a negotiation: per model and issue the outcome, nearest wording, blockers, pivotal actors."""
+    import pandas as pd
+
+    from alliance.negotiation.forecast import forecast_all
+    from alliance.negotiation.models import UNAVAILABLE
+    from alliance.negotiation.plots import plot_forecasts
+
+    check_plot(plot)
+    models = parse_models(model)
+    forecasts = forecast_all(scenario, models, **_rounds_option(rounds, models))
+    if models is None and UNAVAILABLE:
+        print(f"alliance: note: not available: {', '.join(sorted(UNAVAILABLE))}", file=sys.stderr)
+    if plot is not None:
+        plot_forecasts(forecasts, plot)
+    if fmt is Format.json:
+        emit({name: fc.to_dict() for name, fc in forecasts.items()}, fmt)
+        return
+    frame = pd.concat([fc.to_frame() for fc in forecasts.values()], ignore_index=True)
+    if fmt is Format.csv:
+        emit(frame, fmt)
+        return
+    first = next(iter(forecasts.values()))
+    shown = frame.drop(columns=["explanation", "note"]).copy()
+    shown["blockers"] = [_short(b) for b in shown["blockers"]]
+    shown["pivotal"] = [_short(p) for p in shown["pivotal"]]
+    emit(shown, fmt, title=f"Forecast: {first.scenario.title or first.scenario.name}")
+    if len(forecasts) == 1:
+        for issue, text in first.explanation.items():
+            print(f"{issue}: {text}")
+
+
+def scenarios(fmt: FormatOpt = Format.table) -> None:
+    """List the bundled negotiation scenarios with title, issues, actors and decision rule."""
+    from alliance.negotiation.schema import scenario_catalog
+
+    emit(scenario_catalog(), fmt, title="Bundled scenarios")
+
+
+def show(scenario: ScenarioArg, fmt: FormatOpt = Format.table) -> None:
+    """Print a scenario: one row per actor and issue (table/csv), or the whole file structure (json)."""
+    from alliance.negotiation.schema import load_scenario, scenario_frame, scenario_to_dict
+
+    sc = load_scenario(scenario)
+    if fmt is Format.json:
+        emit(scenario_to_dict(sc), fmt)
+        return
+    frame = scenario_frame(sc)
+    if fmt is Format.csv:
+        emit(frame, fmt)
+        return
+    issues = "; ".join(
+        f"{it.name} [{it.low:g}-{it.high:g}]" + (f" reversion {it.reversion:g}" if it.reversion is not None else "")
+        for it in sc.issues
+    )
+    caption = f"rule: {sc.rule.kind}; chair: {sc.chair or 'none'}; issues: {issues}"
+    emit(frame.drop(columns=["basis"]), fmt, title=sc.title or sc.name, caption=caption)
+
+
+def template(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE (default: stdout).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+) -> None:
+    """Write a commented starting scenario file (valid as it stands)."""
+    from alliance.negotiation.schema import template_yaml, write_template
+
+    if output is None:
+        sys.stdout.write(template_yaml())
+        return
+    path = write_template(output, force=force)
+    print(f"wrote {path}", file=sys.stderr)
+
+
+app = typer.Typer(
+    cls=default_group("forecast", run_when_empty=False),
+    help="Negotiation forecasts. `alliance negotiate SCENARIO` forecasts it (the `forecast` command); "
+    "subcommands list, show and write scenarios and backtest the models on DEU.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+app.command("forecast")(forecast)
+app.command("scenarios")(scenarios)
+app.command("show")(show)
+app.command("template")(template)
+app.command("backtest")(deu_backtest)
+
+#: The first release's ``alliance scenario show|template`` (a hidden alias group).
+scenario_app = typer.Typer(help="Negotiation scenario files: show one, write a template.", no_args_is_help=True)
+scenario_app.command("show")(show)
+scenario_app.command("template")(template)

@@ -1,22 +1,32 @@
-"""Burden-sharing commands: ``alliance spending``, ``gaps``, ``shares``, ``olson-zeckhauser`` (alias ``oz``),
-``hague-path`` and ``path2035``. Each is a thin wrapper over one function of :mod:`alliance.spending`."""
+"""``alliance spending``: who meets a target (the default), and ``gaps``, ``shares``, ``olson-zeckhauser`` (alias
+``oz``), ``hague-path``, ``path2035``. Each is a thin call of one function of :mod:`alliance.spending`; the old
+top-level spellings (``alliance gaps`` ...) are hidden aliases of the same functions."""
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable, Sequence
 from enum import Enum
-from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from alliance.cli._common import EditionOpt, Format, FormatOpt, PlotOpt, YearOpt, check_plot_path, emit
+from alliance.cli._common import (
+    CountryOpt,
+    EditionOpt,
+    Format,
+    FormatOpt,
+    PlotOpt,
+    YearOpt,
+    check_plot,
+    emit,
+    note,
+)
+from alliance.cli.groups import default_group
+from alliance.errors import BadInput
 
-CountryOpt = Annotated[
-    list[str] | None,
-    typer.Option("--country", "-c", help="Restrict to this ally (ISO3 code or name); repeat for several."),
-]
+if TYPE_CHECKING:
+    import pandas as pd
+
 GrowthOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -25,6 +35,7 @@ GrowthOpt = Annotated[
         "(default: each ally's own 2014-2026 compound growth).",
     ),
 ]
+TargetOpt = Annotated[float, typer.Option("--target", "-t", help="Target share of GDP, %.")]
 
 
 class Prices(str, Enum):
@@ -35,12 +46,6 @@ class Prices(str, Enum):
 class Size(str, Enum):
     gdp = "gdp"
     gdp_current = "gdp_current"
-
-
-def _note(note: str, fmt: Format) -> None:
-    """Caveats go to stderr for csv/json (stdout stays machine-readable); tables show them as a caption."""
-    if note and fmt is not Format.table:
-        print(f"alliance: note: {note}", file=sys.stderr)
 
 
 #: Short headers for terminal tables (csv/json keep the full column names).
@@ -73,224 +78,239 @@ _LABELS = {
 }
 
 
+def parse_gdp_growth(values: Sequence[str] | None) -> float | dict[str, float] | None:
+    """``--gdp-growth`` values as the library takes them: none, one number for every ally (``"1.5"``), or
+    ``ISO3=percent`` pairs (``["USA=2", "DEU=0.8"]``; the others keep their own record).
+
+    Raises:
+        BadInput: a malformed item, or a bare number mixed with pairs.
+    """
+    if not values:
+        return None
+    items = [v.strip() for v in values]
+    pairs = [v for v in items if "=" in v]
+    if not pairs:
+        if len(items) > 1:
+            raise BadInput(f"--gdp-growth given {len(items)} numbers; valid: one number for all, or ISO3=percent pairs")
+        try:
+            return float(items[0])
+        except ValueError:
+            raise BadInput(f"--gdp-growth {items[0]!r} is not a number; valid: e.g. 1.5 or USA=2.0") from None
+    if len(pairs) != len(items):
+        raise BadInput("--gdp-growth mixes a bare number with ISO3=percent pairs; valid: one or the other")
+    out: dict[str, float] = {}
+    for item in pairs:
+        code, _, value = item.partition("=")
+        try:
+            out[code.strip()] = float(value)
+        except ValueError:
+            raise BadInput(f"--gdp-growth {item!r}: {value!r} is not a number; valid: e.g. USA=2.0") from None
+    return out
+
+
 def _show(df: pd.DataFrame, fmt: Format, columns: list[str], title: str, caption: str = "") -> None:
     if fmt is Format.table:
         df = df[[c for c in columns if c in df.columns]].rename(columns=_LABELS)
     emit(df, fmt, title=title, caption=caption or None)
 
 
-def _plot(fn: Any, frame: pd.DataFrame, path: Path | None) -> None:
+def _chart(plot_fn_name: str, frame: pd.DataFrame, path: object) -> None:
+    """Write the chart of a spending table with the named function of :mod:`alliance.spending.plots`."""
     if path is not None:
-        fn(frame, path)
+        import sys
+
+        from alliance.spending import plots
+
+        getattr(plots, plot_fn_name)(frame, path)
         print(f"alliance: wrote {path}", file=sys.stderr)
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("spending")
-    def spending_cmd(
-        target: Annotated[float, typer.Option("--target", "-t", help="Target share of GDP, %.")] = 2.0,
-        year: YearOpt = None,
-        edition: EditionOpt = None,
-        country: CountryOpt = None,
-        fmt: FormatOpt = Format.table,
-        plot: PlotOpt = None,
-    ) -> None:
-        """Which allies meet a spending target (% of GDP) in a year and edition, and how many."""
-        from alliance.spending import meets_target
-        from alliance.spending_plots import plot_ranking
+def meets(
+    target: TargetOpt = 2.0,
+    year: YearOpt = None,
+    edition: EditionOpt = None,
+    country: CountryOpt = None,
+    fmt: FormatOpt = Format.table,
+    plot: PlotOpt = None,
+) -> None:
+    """Which allies meet a spending target (% of GDP) in a year and edition, and how many."""
+    from alliance.spending import meets_target
 
-        check_plot_path(plot)
-        df = meets_target(target, year, edition, country)
-        a = df.attrs
-        title = f"Allies at {a['target']:g}% of GDP or more: {a['n_meeting']} of {a['n_allies']} — {a['year']}, NATO edition {a['edition']}"
-        caption = "Iceland has no armed forces and is in no NATO expenditure table."
-        if a["edition"] == 2025 and a["year"] == 2025:
-            caption += " The 2025 edition publishes Germany for 2024 only."
-        _show(df, fmt, ["iso3", "country", "pct_gdp", "meets_target", "gap_pct_gdp", "is_estimate"], title, caption)
-        _plot(plot_ranking, df, plot)
+    check_plot(plot)
+    df = meets_target(target, edition=edition, year=year, countries=country)
+    a = df.attrs
+    title = f"Allies at {a['target']:g}% of GDP or more: {a['n_meeting']} of {a['n_allies']} — {a['year']}, NATO edition {a['edition']}"
+    caption = "Iceland has no armed forces and is in no NATO expenditure table."
+    if a["edition"] == 2025 and a["year"] == 2025:
+        caption += " The 2025 edition publishes Germany for 2024 only."
+    _show(df, fmt, ["iso3", "country", "pct_gdp", "meets_target", "gap_pct_gdp", "is_estimate"], title, caption)
+    _chart("plot_ranking", df, plot)
 
-    @app.command("gaps")
-    def gaps_cmd(
-        target: Annotated[float, typer.Option("--target", "-t", help="Target share of GDP, %.")] = 3.5,
-        year: YearOpt = None,
-        edition: EditionOpt = None,
-        country: CountryOpt = None,
-        fmt: FormatOpt = Format.table,
-        plot: PlotOpt = None,
-    ) -> None:
-        """The gap to a target per ally, in % of GDP and current USD, with the alliance total as the last row."""
-        from alliance.spending import gap_to_target
-        from alliance.spending_plots import plot_ranking
 
-        check_plot_path(plot)
-        df = gap_to_target(target, year, edition, country)
-        a = df.attrs
-        title = f"Gap to {a['target']:g}% of GDP — {a['year']}, NATO edition {a['edition']} (USD million, current)"
-        _note(a["note"], fmt)
-        cols = [
-            "iso3",
-            "country",
-            "pct_gdp",
-            "gap_pct_gdp",
-            "gdp_usd_current_million",
-            "gap_usd_current_million",
-            "is_estimate",
-        ]
-        _show(
-            df,
-            fmt,
-            cols,
-            title,
-            a["note"] or "Last row: sum over the allies above (gap % = summed USD gap / total GDP).",
-        )
-        _plot(plot_ranking, df, plot)
+def gaps(
+    target: TargetOpt = 3.5,
+    year: YearOpt = None,
+    edition: EditionOpt = None,
+    country: CountryOpt = None,
+    fmt: FormatOpt = Format.table,
+    plot: PlotOpt = None,
+) -> None:
+    """The gap to a target per ally, in % of GDP and current USD, with the alliance total as the last row."""
+    from alliance.spending import gap_to_target
 
-    @app.command("shares")
-    def shares_cmd(
-        year: YearOpt = None,
-        edition: EditionOpt = None,
-        prices: Annotated[Prices, typer.Option("--prices", help="current USD or constant 2021 USD.")] = Prices.current,
-        summary: Annotated[
-            bool, typer.Option("--summary", help="Print the US and Europe+Canada shares against NATO's aggregates.")
-        ] = False,
-        fmt: FormatOpt = Format.table,
-        plot: PlotOpt = None,
-    ) -> None:
-        """Burden shares: each ally's share of alliance spending against its share of alliance GDP."""
-        from alliance.spending import burden_shares, burden_summary
-        from alliance.spending_plots import plot_burden_shares
+    check_plot(plot)
+    df = gap_to_target(target, edition=edition, year=year, countries=country)
+    a = df.attrs
+    title = f"Gap to {a['target']:g}% of GDP — {a['year']}, NATO edition {a['edition']} (USD million, current)"
+    note(a["note"], fmt)
+    cols = ["iso3", "country", "pct_gdp", "gap_pct_gdp", "gdp_usd_current_million", "gap_usd_current_million"]
+    caption = a["note"] or "Last row: sum over the allies above (gap % = summed USD gap / total GDP)."
+    _show(df, fmt, [*cols, "is_estimate"], title, caption)
+    _chart("plot_ranking", df, plot)
 
-        check_plot_path(plot)
-        df = burden_shares(year, edition, prices.value)
-        a = df.attrs
-        s = a["summary"]
-        where = f"{a['year']}, NATO edition {a['edition']} ({prices.value} USD)"
-        if summary:
-            emit(burden_summary(year, edition, prices.value), fmt, title=f"Burden-share summary — {where}")
-        else:
-            caption = f"US share {s['us_share_pct']:.1f}% (NATO aggregates: {s['nato_us_share_pct']:.1f}%); Europe and Canada {s['europe_canada_share_pct']:.1f}%."
-            cols = [
-                "iso3",
-                "country",
-                "pct_gdp",
-                "spending_usd_million",
-                "spending_share_pct",
-                "gdp_share_pct",
-                "share_ratio",
-            ]
-            _show(df, fmt, cols, f"Burden shares — {where}", caption)
-        _plot(plot_burden_shares, df, plot)
 
-    def olson_cmd(
-        year: YearOpt = None,
-        edition: EditionOpt = None,
-        size: Annotated[Size, typer.Option("--size", help="Economic size: real GDP or current-USD GDP.")] = Size.gdp,
-        exclude: Annotated[
-            list[str] | None, typer.Option("--exclude", "-x", help="Leave out this ally (e.g. USA); repeatable.")
-        ] = None,
-        fmt: FormatOpt = Format.table,
-        plot: PlotOpt = None,
-    ) -> None:
-        """Olson-Zeckhauser test: Spearman rank correlation of economic size and defence burden, per year (alias: oz)."""
-        from alliance.spending import olson_zeckhauser
-        from alliance.spending_plots import plot_olson_zeckhauser
+def shares(
+    year: YearOpt = None,
+    edition: EditionOpt = None,
+    country: CountryOpt = None,
+    prices: Annotated[Prices, typer.Option("--prices", help="current USD or constant 2021 USD.")] = Prices.current,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="Print the US and Europe+Canada shares against NATO's aggregates.")
+    ] = False,
+    fmt: FormatOpt = Format.table,
+    plot: PlotOpt = None,
+) -> None:
+    """Burden shares: each ally's share of alliance spending against its share of alliance GDP."""
+    from alliance.spending import burden_shares, burden_summary
 
-        check_plot_path(plot)
-        df = olson_zeckhauser(edition, None if year is None else [year], size.value, exclude=exclude)
-        a, t = df.attrs, df.attrs["trend"]
-        years = f"{t['first_year']}-{t['last_year']}" if t["first_year"] != t["last_year"] else str(t["first_year"])
-        title = f"Olson-Zeckhauser: rho(size, % of GDP) — {years}, NATO edition {a['edition']}"
-        caption = f"Significant years: {t['n_significant']} of {len(df)}. Members only from their accession year."
-        if len(df) >= 3:
-            caption = (
-                f"rho {t['rho_first']:+.3f} ({t['first_year']}) -> {t['rho_last']:+.3f} ({t['last_year']}); "
-                f"slope {t['slope_per_year']:+.4f}/year (p {t['slope_p_value']:.3f}). " + caption
-            )
-        _show(df, fmt, ["year", "n", "rho", "p_value", "p_one_sided", "significant"], title, caption)
-        _plot(plot_olson_zeckhauser, df, plot)
+    check_plot(plot)
+    df = burden_shares(prices.value, edition=edition, year=year, countries=country)
+    a = df.attrs
+    s = a["summary"]
+    where = f"{a['year']}, NATO edition {a['edition']} ({prices.value} USD)"
+    if summary:
+        table = burden_summary(prices.value, edition=edition, year=year)
+        emit(table, fmt, title=f"Burden-share summary — {where}")
+    else:
+        caption = f"US share {s['us_share_pct']:.1f}% (NATO aggregates: {s['nato_us_share_pct']:.1f}%); Europe and Canada {s['europe_canada_share_pct']:.1f}%."
+        cols = ["iso3", "country", "pct_gdp", "spending_usd_million", "spending_share_pct", "gdp_share_pct"]
+        _show(df, fmt, [*cols, "share_ratio"], f"Burden shares — {where}", caption)
+    _chart("plot_burden_shares", df, plot)
 
-    app.command("olson-zeckhauser")(olson_cmd)
-    app.command("oz", hidden=True)(olson_cmd)
 
-    @app.command("hague-path")
-    def hague_cmd(
-        core: Annotated[float, typer.Option("--core", help="Core defence target, % of GDP.")] = 3.5,
-        related: Annotated[float, typer.Option("--related", help="Related spending on top of core, % of GDP.")] = 1.5,
-        by: Annotated[int, typer.Option("--by", help="Target year.")] = 2035,
-        gdp_growth: GrowthOpt = None,
-        trend_years: Annotated[int, typer.Option("--trend-years", help="Window of the recent trend, years.")] = 5,
-        year: YearOpt = None,
-        edition: EditionOpt = None,
-        country: CountryOpt = None,
-        fmt: FormatOpt = Format.table,
-        plot: PlotOpt = None,
-    ) -> None:
-        """Real growth of defence spending each ally needs to reach the Hague targets, against its recent trend."""
-        from alliance.spending import hague_path, parse_gdp_growth
-        from alliance.spending._base import resolve_countries
-        from alliance.spending_plots import plot_hague_path
+def olson(
+    year: YearOpt = None,
+    edition: EditionOpt = None,
+    size: Annotated[Size, typer.Option("--size", help="Economic size: real GDP or current-USD GDP.")] = Size.gdp,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", "-x", help="Leave out this ally (e.g. USA); repeatable.")
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    plot: PlotOpt = None,
+) -> None:
+    """Olson-Zeckhauser test: Spearman rank correlation of economic size and defence burden, per year (alias: oz)."""
+    from alliance.spending import olson_zeckhauser
 
-        check_plot_path(plot)
-        codes = resolve_countries(country)
-        df = hague_path(core, related, by, parse_gdp_growth(gdp_growth), edition, year, trend_years=trend_years)
-        if codes is not None:
-            df = df[df["iso3"].isin(codes)].reset_index(drop=True)
-        a = df.attrs
-        title = (
-            f"Path to {a['core_target']:g}% (+{a['total_target'] - a['core_target']:g}%) of GDP by {a['by']} from "
-            f"{a['base_year']}, NATO edition {a['edition']} (real growth, % a year)"
-        )
+    check_plot(plot)
+    df = olson_zeckhauser(size.value, edition=edition, year=year, exclude=exclude)
+    a, t = df.attrs, df.attrs["trend"]
+    years = f"{t['first_year']}-{t['last_year']}" if t["first_year"] != t["last_year"] else str(t["first_year"])
+    title = f"Olson-Zeckhauser: rho(size, % of GDP) — {years}, NATO edition {a['edition']}"
+    caption = f"Significant years: {t['n_significant']} of {len(df)}. Members only from their accession year."
+    if len(df) >= 3:
         caption = (
-            f"On track (trend {a['trend_window'][0]}-{a['trend_window'][1]} >= needed): core {a['n_on_track_core']}, "
-            f"core+related {a['n_on_track_total']}. Flagged GDP series breaks: "
-            f"{', '.join(df.loc[df['gdp_series_break'], 'iso3'].astype(str)) or 'none'}."
+            f"rho {t['rho_first']:+.3f} ({t['first_year']}) -> {t['rho_last']:+.3f} ({t['last_year']}); "
+            f"slope {t['slope_per_year']:+.4f}/year (p {t['slope_p_value']:.3f}). " + caption
         )
-        cols = [
-            "iso3",
-            "pct_gdp",
-            "gdp_growth_pct",
-            "needed_growth_core_pct",
-            "needed_growth_total_pct",
-            "trend_growth_pct",
-            "on_track_core",
-            "on_track_total",
-            "gdp_series_break",
-        ]
-        _show(df, fmt, cols, title, caption)
-        _plot(plot_hague_path, df, plot)
+    _show(df, fmt, ["year", "n", "rho", "p_value", "p_one_sided", "significant"], title, caption)
+    _chart("plot_olson_zeckhauser", df, plot)
 
-    @app.command("path2035")
-    def path2035_cmd(
-        target: Annotated[float, typer.Option("--target", "-t", help="Target share of GDP, %.")] = 3.5,
-        us_exempt: Annotated[
-            bool, typer.Option("--us-exempt", help="Per-ally detail follows the US-exempt scenario.")
-        ] = False,
-        gdp_growth: GrowthOpt = None,
-        by: Annotated[int, typer.Option("--by", help="Target year.")] = 2035,
-        detail: Annotated[
-            bool, typer.Option("--detail", help="Print the per-ally detail instead of the scenarios.")
-        ] = False,
-        year: YearOpt = None,
-        edition: EditionOpt = None,
-        fmt: FormatOpt = Format.table,
-    ) -> None:
-        """Alliance spending in 2035 (constant 2021 USD) if every ally reaches the target, and with the US exempt."""
-        from alliance.spending import parse_gdp_growth, scenario_2035
 
-        res = scenario_2035(target, us_exempt, parse_gdp_growth(gdp_growth), edition, year, by)
-        where = f"{res.by} from {res.base_year}, NATO edition {res.edition} (USD million, constant 2021)"
-        caption = f"Exempting the US (held at its {res.base_year} share) changes the {res.by} total by {-res.difference_usd_million:+,.0f} million."
-        if detail:
-            cols = [
-                "iso3",
-                "country",
-                "pct_gdp_real",
-                "gdp_growth_pct",
-                "spending_usd_constant_million",
-                "spending_by_current_share_million",
-                "spending_by_scenario_million",
-            ]
-            _show(res.detail, fmt, cols, f"Per ally at {res.target:g}% — {where}", caption)
-        else:
-            cols = [c for c in res.scenarios.columns if c != "description"]
-            _show(res.scenarios, fmt, cols, f"Scenarios at {res.target:g}% — {where}", caption)
+def hague_path(
+    core: Annotated[float, typer.Option("--core", help="Core defence target, % of GDP.")] = 3.5,
+    related: Annotated[float, typer.Option("--related", help="Related spending on top of core, % of GDP.")] = 1.5,
+    by: Annotated[int, typer.Option("--by", help="Target year.")] = 2035,
+    gdp_growth: GrowthOpt = None,
+    trend_years: Annotated[int, typer.Option("--trend-years", help="Window of the recent trend, years.")] = 5,
+    year: YearOpt = None,
+    edition: EditionOpt = None,
+    country: CountryOpt = None,
+    fmt: FormatOpt = Format.table,
+    plot: PlotOpt = None,
+) -> None:
+    """Real growth of defence spending each ally needs to reach the Hague targets, against its recent trend."""
+    from alliance import spending
+
+    check_plot(plot)
+    growth = parse_gdp_growth(gdp_growth)
+    df = spending.hague_path(
+        core, related, by, growth, edition=edition, year=year, countries=country, trend_years=trend_years
+    )
+    a = df.attrs
+    title = (
+        f"Path to {a['core_target']:g}% (+{a['total_target'] - a['core_target']:g}%) of GDP by {a['by']} from "
+        f"{a['base_year']}, NATO edition {a['edition']} (real growth, % a year)"
+    )
+    caption = (
+        f"On track (trend {a['trend_window'][0]}-{a['trend_window'][1]} >= needed): core {a['n_on_track_core']}, "
+        f"core+related {a['n_on_track_total']}. Flagged GDP series breaks: "
+        f"{', '.join(df.loc[df['gdp_series_break'], 'iso3'].astype(str)) or 'none'}."
+    )
+    cols = ["iso3", "pct_gdp", "gdp_growth_pct", "needed_growth_core_pct", "needed_growth_total_pct"]
+    _show(df, fmt, [*cols, "trend_growth_pct", "on_track_core", "on_track_total", "gdp_series_break"], title, caption)
+    _chart("plot_hague_path", df, plot)
+
+
+def path2035(
+    target: TargetOpt = 3.5,
+    us_exempt: Annotated[
+        bool, typer.Option("--us-exempt", help="Per-ally detail follows the US-exempt scenario.")
+    ] = False,
+    gdp_growth: GrowthOpt = None,
+    by: Annotated[int, typer.Option("--by", help="Target year.")] = 2035,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="Print the per-ally detail instead of the scenarios.")
+    ] = False,
+    year: YearOpt = None,
+    edition: EditionOpt = None,
+    fmt: FormatOpt = Format.table,
+    plot: PlotOpt = None,
+) -> None:
+    """Alliance spending in 2035 (constant 2021 USD) if every ally reaches the target, and with the US exempt."""
+    from alliance.cli._common import plot_to
+    from alliance.spending import scenario_2035
+
+    check_plot(plot)
+    growth = parse_gdp_growth(gdp_growth)
+    res = scenario_2035(target, us_exempt=us_exempt, gdp_growth=growth, edition=edition, year=year, by=by)
+    where = f"{res.by} from {res.base_year}, NATO edition {res.edition} (USD million, constant 2021)"
+    caption = f"Exempting the US (held at its {res.base_year} share) changes the {res.by} total by {-res.difference_usd_million:+,.0f} million."
+    if detail:
+        cols = ["iso3", "country", "pct_gdp_real", "gdp_growth_pct", "spending_usd_constant_million"]
+        cols += ["spending_by_current_share_million", "spending_by_scenario_million"]
+        _show(res.detail, fmt, cols, f"Per ally at {res.target:g}% — {where}", caption)
+    else:
+        cols = [c for c in res.scenarios.columns if c != "description"]
+        _show(res.scenarios, fmt, cols, f"Scenarios at {res.target:g}% — {where}", caption)
+    plot_to(res, plot)
+
+
+#: Subcommand name -> function (the hidden top-level aliases reuse this table).
+SUBCOMMANDS: dict[str, Callable[..., None]] = {
+    "gaps": gaps,
+    "shares": shares,
+    "olson-zeckhauser": olson,
+    "hague-path": hague_path,
+    "path2035": path2035,
+}
+
+app = typer.Typer(
+    cls=default_group("meets"),
+    help="Burden sharing on NATO's figures. Without a subcommand: which allies meet a target (`meets`).",
+    add_completion=False,
+    rich_markup_mode=None,
+)
+app.command("meets")(meets)
+for _name, _fn in SUBCOMMANDS.items():
+    app.command(_name)(_fn)
+app.command("oz", hidden=True)(olson)

@@ -28,6 +28,7 @@ __all__ = [
     "AGGREGATES",
     "EDITIONS",
     "LATEST_EDITION",
+    "catalog",
     "check_table",
     "list_tables",
     "load_allies",
@@ -89,6 +90,23 @@ def metadata(name: str) -> dict[str, Any]:
 def check_table(name: str) -> bool:
     """True if the table's bytes match the sha256 recorded in its metadata."""
     return hashlib.sha256(table_bytes(name)).hexdigest() == metadata(name)["sha256"]
+
+
+def catalog() -> pd.DataFrame:
+    """The embedded tables: one row each with producer, edition, licence and whether its sha256 checks out."""
+    rows = []
+    for name in list_tables():
+        meta = metadata(name)
+        rows.append(
+            {
+                "table": name,
+                "producer": meta["producer"],
+                "edition": meta["edition"],
+                "licence": meta["licence"],
+                "sha256_ok": check_table(name),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 @functools.cache

@@ -1,110 +1,162 @@
-"""Charts of the backtest and of projections: one small panel per ally, one figure.
+"""Charts of the simulation backtest and of projections: one small panel per ally, one figure.
 
-Figures are matplotlib (Agg, no display needed); :func:`save` writes ``.png``, or ``.html`` (the PNG embedded
-in a self-contained page), atomically (temp file in the same directory, then ``os.replace``).
+Each function returns a new figure: matplotlib (Agg, no display needed) or plotly (``backend="plotly"``, for the
+interactive ``.html`` page). The result objects call them from ``plot(path)``, which writes the file with
+:func:`alliance.io.save_figure`. This module imports no other module of the simulation at run time (results are
+passed in), so the results can import it lazily without a cycle.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 import math
-import os
-from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from alliance.dynamics.backtest import BacktestResult
+from alliance.dynamics.drivers import HAGUE
 from alliance.dynamics.panel import load_panel
-from alliance.dynamics.scenarios import HAGUE_CORE, Projection
-from alliance.errors import BadInput
-from alliance.io import atomic_write
+from alliance.io import mpl_figure
 
-__all__ = ["plot_backtest", "plot_projection", "save"]
+if TYPE_CHECKING:
+    from alliance.dynamics.projection import Projection
+    from alliance.dynamics.validation import SimulationBacktest
+
+__all__ = ["backtest_figure", "projection_figure"]
 
 _COLS = 6
 
 
-def _grid(n: int) -> tuple[Any, list[Any]]:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+@dataclass(frozen=True)
+class _Line:
+    """One series drawn in every ally's panel: ``(years,)`` x and ``(years, allies)`` y."""
 
+    x: np.ndarray
+    y: np.ndarray
+    label: str
+    colour: str
+    dash: str = "solid"  # solid | dash | dot
+    width: float = 1.4
+
+
+@dataclass(frozen=True)
+class _Band:
+    x: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    colour: str
+    opacity: float
+
+
+_MPL_DASH = {"solid": "-", "dash": "--", "dot": ":"}
+
+
+def _panels(
+    titles: Sequence[str],
+    lines: Sequence[_Line],
+    bands: Sequence[_Band],
+    title: str,
+    backend: str,
+    *,
+    hline: float | None = None,
+    vline: float | None = None,
+) -> Any:
+    """Small multiples, one panel per ally, in either backend."""
+    n = len(titles)
     rows = math.ceil(n / _COLS)
-    fig = Figure(figsize=(2.6 * _COLS, 1.9 * rows + 0.8), layout="constrained")
-    FigureCanvasAgg(fig)
+    if backend == "plotly":
+        import plotly.graph_objects as go
+        from plotly.subplots import make_subplots
+
+        fig = make_subplots(rows=rows, cols=_COLS, subplot_titles=list(titles), shared_xaxes=True)
+        for a in range(n):
+            r, c = a // _COLS + 1, a % _COLS + 1
+            for b in bands:
+                fig.add_trace(
+                    go.Scatter(
+                        x=np.r_[b.x, b.x[::-1]],
+                        y=np.r_[b.low[:, a], b.high[::-1, a]],
+                        fill="toself",
+                        fillcolor=b.colour,
+                        opacity=b.opacity,
+                        line={"width": 0},
+                        hoverinfo="skip",
+                        showlegend=False,
+                    ),
+                    row=r,
+                    col=c,
+                )
+            for ln in lines:
+                fig.add_trace(
+                    go.Scatter(
+                        x=ln.x,
+                        y=ln.y[:, a],
+                        mode="lines",
+                        name=ln.label,
+                        legendgroup=ln.label,
+                        showlegend=a == 0 and bool(ln.label),
+                        line={"color": ln.colour, "dash": ln.dash, "width": ln.width},
+                    ),
+                    row=r,
+                    col=c,
+                )
+            if hline is not None:
+                fig.add_hline(y=hline, line={"color": "#d62728", "width": 0.7, "dash": "dash"}, row=r, col=c)
+            if vline is not None:
+                fig.add_vline(x=vline, line={"color": "#808080", "width": 0.5}, row=r, col=c)
+        fig.update_layout(title=title, template="plotly_white", height=190 * rows + 120)
+        return fig
+    fig = mpl_figure(2.6 * _COLS, 1.9 * rows + 0.8)
     axes = fig.subplots(rows, _COLS, sharex=True).ravel().tolist()
     for ax in axes[n:]:
         ax.set_visible(False)
-    return fig, axes[:n]
-
-
-def save(fig: Any, path: str | os.PathLike[str]) -> Path:
-    """Write a figure to ``.png`` or ``.html`` atomically; BadInput for another suffix or a missing directory."""
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix not in (".png", ".html"):
-        raise BadInput(f"plot file {str(target)!r}: the file must end in .png or .html")
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise BadInput(f"plot file {str(target)!r}: directory {str(directory)!r} does not exist")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    data = buf.getvalue()
-    if suffix == ".html":
-        title = fig.get_suptitle() if hasattr(fig, "get_suptitle") else "alliance"
-        img = base64.b64encode(data).decode("ascii")
-        data = (
-            f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title></head>'
-            f'<body><img alt="{title}" src="data:image/png;base64,{img}"></body></html>\n'
-        ).encode()
-    atomic_write(target, data)
-    return target
-
-
-def plot_backtest(result: BacktestResult, path: str | os.PathLike[str] | None = None) -> Any:
-    """Per ally: data, in-sample one-step fit (2015-2021), out-of-sample forecast 2022-2026 with its 5-95%
-    band, and the two baselines."""
-    panel = load_panel()
-    fig, axes = _grid(len(result.iso3))
-    yrs = panel.years
-    for a, (ax, iso) in enumerate(zip(axes, result.iso3, strict=True)):
-        ax.plot(yrs, panel.x[:, a], color="black", lw=1.4, label="data")
-        ax.plot(result.fit_years, result.fitted[:, a], color="tab:blue", ls="--", lw=1.1, label="fit (one-step)")
-        ax.fill_between(result.test_years, result.band[0][:, a], result.band[1][:, a], color="tab:red", alpha=0.15)
-        ax.plot(result.test_years, result.model[:, a], color="tab:red", lw=1.4, label="forecast")
-        ax.plot(result.test_years, result.persistence[:, a], color="grey", ls=":", lw=1, label="persistence")
-        ax.plot(result.test_years, result.trend[:, a], color="tab:green", ls=":", lw=1, label="trend")
-        ax.axvline(result.fit_years[-1] + 0.5, color="grey", lw=0.5)
-        mae = result.errors("model")[:, a].mean()
-        ax.set_title(f"{iso}  MAE {mae:.2f}", fontsize=9)
+    for a, (ax, panel_title) in enumerate(zip(axes, titles, strict=False)):
+        for b in bands:
+            ax.fill_between(b.x, b.low[:, a], b.high[:, a], color=b.colour, alpha=b.opacity)
+        for ln in lines:
+            ax.plot(ln.x, ln.y[:, a], color=ln.colour, ls=_MPL_DASH[ln.dash], lw=ln.width, label=ln.label or None)
+        if hline is not None:
+            ax.axhline(hline, color="#d62728", lw=0.7, ls="--")
+        if vline is not None:
+            ax.axvline(vline, color="#808080", lw=0.5)
+        ax.set_title(panel_title, fontsize=9)
         ax.tick_params(labelsize=7)
-    axes[0].legend(fontsize=6, loc="upper left")
+    if any(ln.label for ln in lines):
+        axes[0].legend(fontsize=6, loc="upper left")
+    fig.suptitle(title)
+    return fig
+
+
+def backtest_figure(result: SimulationBacktest, backend: str = "matplotlib") -> Any:
+    """Per ally: data, in-sample one-step fit (2015-2021), out-of-sample forecast 2022-2026 with its 5-95%
+    band, and the two baselines; the panel title gives the model's MAE."""
+    panel = load_panel()
+    lines = [
+        _Line(panel.years, panel.x, "data", "#000000"),
+        _Line(result.fit_years, result.fitted, "fit (one-step)", "#1f77b4", "dash", 1.1),
+        _Line(result.test_years, result.model, "forecast", "#d62728"),
+        _Line(result.test_years, result.persistence, "persistence", "#808080", "dot", 1.0),
+        _Line(result.test_years, result.trend, "trend", "#2ca02c", "dot", 1.0),
+    ]
+    bands = [_Band(result.test_years, result.band[0], result.band[1], "#d62728", 0.15)]
+    mae = result.errors("model").mean(axis=0)
+    titles = [f"{iso}  MAE {m:.2f}" for iso, m in zip(result.iso3, mae, strict=True)]
     s = result.mae()
-    fig.suptitle(
+    title = (
         f"Backtest: fit 2014-2021, forecast 2022-2026 (% of GDP). MAE model {s['model']:.2f}, "
         f"persistence {s['persistence']:.2f}, trend {s['trend']:.2f} pp"
     )
-    if path is not None:
-        save(fig, path)
-    return fig
+    return _panels(titles, lines, bands, title, backend, vline=float(result.fit_years[-1]) + 0.5)
 
 
-def plot_projection(proj: Projection, path: str | os.PathLike[str] | None = None) -> Any:
+def projection_figure(proj: Projection, backend: str = "matplotlib") -> Any:
     """Per ally: the record 2014-2026 and the projection's median with its 5-95% band; 3.5% marked."""
     panel = load_panel()
-    fig, axes = _grid(len(proj.iso3))
     q = np.percentile(proj.paths, [5, 50, 95], axis=1)
-    for a, (ax, iso) in enumerate(zip(axes, proj.iso3, strict=True)):
-        ax.plot(panel.years, panel.x[:, a], color="black", lw=1.4)
-        ax.fill_between(proj.years, q[0][:, a], q[2][:, a], color="tab:blue", alpha=0.2)
-        ax.plot(proj.years, q[1][:, a], color="tab:blue", lw=1.4)
-        ax.axhline(HAGUE_CORE, color="tab:red", lw=0.7, ls="--")
-        ax.set_title(iso, fontsize=9)
-        ax.tick_params(labelsize=7)
-    fig.suptitle(
+    lines = [_Line(panel.years, panel.x, "", "#000000"), _Line(proj.years, q[1], "", "#1f77b4")]
+    bands = [_Band(proj.years, q[0], q[2], "#1f77b4", 0.2)]
+    title = (
         f"Scenario {proj.scenario.name} ({proj.method}, {proj.paths.shape[1]} runs): % of GDP, median and 5-95% band"
     )
-    if path is not None:
-        save(fig, path)
-    return fig
+    return _panels(list(proj.iso3), lines, bands, title, backend, hline=HAGUE[0])

@@ -73,11 +73,11 @@ class SimScenario:
     ) -> SimScenario:
         """A copy with command-line overrides, validated with the same rules as a file."""
         if until is not None and not FIRST_YEAR <= until <= LAST_YEAR:
-            raise BadInput(f"--until {until}: must be between {FIRST_YEAR} and {LAST_YEAR}")
+            raise BadInput(f"until {until}: must be between {FIRST_YEAR} and {LAST_YEAR}")
         if runs is not None and not 1 <= runs <= MAX_RUNS:
-            raise BadInput(f"--runs {runs}: must be between 1 and {MAX_RUNS}")
+            raise BadInput(f"runs {runs}: must be between 1 and {MAX_RUNS}")
         if seed is not None and seed < 0:
-            raise BadInput(f"--seed {seed}: must be a non-negative integer")
+            raise BadInput(f"seed {seed}: must be a non-negative integer")
         return replace(
             self,
             until=self.until if until is None else until,

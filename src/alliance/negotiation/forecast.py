@@ -34,12 +34,14 @@ import numpy as np
 import pandas as pd
 
 from alliance.errors import AllianceError, BadInput
+from alliance.io import jsonable
 from alliance.negotiation.models import get_model, model_module, model_names
 from alliance.negotiation.models.base import ModelOutcome
 from alliance.negotiation.models.batch import Batch, batch_from_scenario, safe_weights
 from alliance.negotiation.scenario import Actor, Scenario
+from alliance.results import Result
 
-__all__ = ["MOVE_SHARE", "Forecast", "forecast", "forecast_all", "negotiate", "plot_forecasts", "save_plot"]
+__all__ = ["MOVE_SHARE", "Forecast", "forecast", "forecast_all", "option_takers"]
 
 #: Size of the move used to test pivotality, as a share of the issue's scale.
 MOVE_SHARE = 0.10
@@ -50,7 +52,7 @@ _PERTURBATIONS = ("removal", "move_away", "move_toward")
 
 
 @dataclass(frozen=True, eq=False)
-class Forecast:
+class Forecast(Result):
     """One model's forecast for a scenario, with reasons per issue.
 
     Attributes:
@@ -114,7 +116,7 @@ class Forecast:
         out: dict[str, Any] = {}
         for j, it in enumerate(self.scenario.issues):
             rows = self.actors[self.actors["issue"] == it.name]
-            out[it.name] = _jsonable(
+            out[it.name] = jsonable(
                 {
                     "outcome": float(self.outcome[j]),
                     "formulation": self.formulation[j],
@@ -154,21 +156,28 @@ class Forecast:
             )
         return table
 
-    def _repr_html_(self) -> str:
-        import html
+    @property
+    def title(self) -> str:
+        return f"{self.model} forecast: {self.scenario.title or self.scenario.name}"
 
-        title = f"<h4>{self.model} forecast: {html.escape(self.scenario.title or self.scenario.name)}</h4>"
-        return title + self.to_frame().drop(columns=["model"]).to_html(index=False, na_rep="", escape=True)
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The scenario (name, as-of date, decision rule), the model and its options, and what the figures mean."""
+        return {
+            "scenario": self.scenario.name,
+            "as_of": str(self.scenario.metadata.get("as_of", "")) if self.scenario.metadata else "",
+            "rule": self.scenario.rule.kind,
+            "model": self.model,
+            "options": dict(self.options),
+            "outcome": "point on each issue's scale; NaN: no agreement or no forecast",
+            "cohesion": "capability x salience weighted closeness of the actors to the outcome, 0-1",
+        }
 
-    def plot(self) -> Any:
-        """Positions on each issue scale (sized by capability x salience), the outcome and the reversion point.
-
-        Returns:
-            a :class:`matplotlib.figure.Figure`.
-        """
+    def figure(self, backend: str = "matplotlib") -> Any:
+        """Positions on each issue scale (sized by capability x salience), the outcome and the reversion point."""
         from alliance.negotiation.plots import plot_forecasts
 
-        return plot_forecasts({self.model: self})
+        return plot_forecasts({self.model: self}, backend=backend)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -182,6 +191,12 @@ def _accepted(solver: Any, options: Mapping[str, Any]) -> tuple[dict[str, Any], 
         return dict(options), [], names
     ok = {k: v for k, v in options.items() if k in names}
     return ok, [k for k in options if k not in names], names
+
+
+def option_takers(option: str, models: Iterable[str] | None = None) -> list[str]:
+    """The models (of ``models``; default every available one) whose solver takes ``option``, e.g. ``rounds``."""
+    names = list(model_names() if models is None else models)
+    return [n for n in names if option in _accepted(get_model(n), {option: None})[0]]
 
 
 def _run(model: str, scenario: Scenario, options: Mapping[str, Any]) -> ModelOutcome:
@@ -474,24 +489,6 @@ def _explain(
 # ---------------------------------------------------------------------------------------------------------------
 # output helpers
 # ---------------------------------------------------------------------------------------------------------------
-def _jsonable(obj: Any) -> Any:
-    if isinstance(obj, Mapping):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, np.ndarray):
-        return _jsonable(obj.tolist())
-    if isinstance(obj, list | tuple | set):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    if isinstance(obj, pd.DataFrame):
-        return _jsonable(obj.to_dict(orient="records"))
-    if hasattr(obj, "__dataclass_fields__"):
-        return _jsonable({k: getattr(obj, k) for k in obj.__dataclass_fields__})
-    return obj
-
-
 def _issue_details(details: Mapping[str, Any], issues: tuple[str, ...], j: int) -> dict[str, Any]:
     """The part of a model's details that concerns issue ``j``: mappings keyed by issue and numeric arrays or
     nested lists whose last axis is the issue axis (the ``ModelOutcome`` convention) are sliced; anything else
@@ -519,42 +516,3 @@ def _numeric_array(val: Any) -> np.ndarray | None:
     except (TypeError, ValueError):
         return None
     return arr
-
-
-def negotiate(scenario: Scenario | str | Path, model: str = "all", rounds: int | None = None) -> dict[str, Forecast]:
-    """What ``alliance negotiate`` computes: forecasts of one, several (comma-separated) or ``all`` models.
-
-    Args:
-        scenario: a :class:`Scenario`, a bundled name or a file path.
-        model: a model name, names separated by commas, or ``all`` (every available model).
-        rounds: rounds for the iterative models that take a ``rounds`` option (e.g. ``eum``).
-
-    Raises:
-        BadInput: an unknown or unavailable model, ``rounds`` < 1 or given to models that take none.
-    """
-    from alliance.negotiation.schema import load_scenario
-
-    valid = model_names()
-    names = valid if model.strip().lower() == "all" else [m.strip() for m in model.split(",") if m.strip()]
-    if not names:
-        raise BadInput(f"--model {model!r}: give a model name; valid: {', '.join(valid)}, all")
-    for name in names:
-        if name not in valid:
-            try:
-                get_model(name)
-            except BadInput as exc:
-                raise BadInput(f"--model {name!r}: {exc}; or all") from None
-    options: dict[str, Any] = {}
-    if rounds is not None:
-        if rounds < 1:
-            raise BadInput(f"--rounds {rounds}: must be at least 1")
-        takers = [n for n in names if "rounds" in _accepted(get_model(n), {"rounds": rounds})[0]]
-        if not takers:
-            raise BadInput(f"--rounds applies only to models that iterate (e.g. eum); not to {', '.join(names)}")
-        options["rounds"] = rounds
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    return forecast_all(sc, names, **options)
-
-
-# Plots live in their own module; re-exported here for ``from alliance.negotiation.forecast import save_plot``.
-from alliance.negotiation.plots import plot_forecasts, save_plot  # noqa: E402

@@ -1,65 +1,78 @@
 """Charts of negotiation forecasts: each issue's scale with the actors, the reversion point and every model's
-outcome; written atomically as .png, .svg or .html."""
+outcome. ``.png``/``.svg`` are matplotlib, ``.html`` an interactive plotly page (:func:`alliance.io.save_figure`)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from alliance.errors import BadInput
-from alliance.io import atomic_write
+from alliance.io import figure_backend, mpl_figure, save_figure
 from alliance.negotiation.models.batch import batch_from_scenario, safe_weights
 
 if TYPE_CHECKING:
     from alliance.negotiation.forecast import Forecast
+    from alliance.negotiation.scenario import Scenario
 
-__all__ = ["plot_forecasts", "save_plot"]
+__all__ = ["plot_forecasts"]
+
+_COLORS = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 
 
 def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "\u2026"
 
 
-def _html(text: str) -> str:
-    import html
-
-    return html.escape(text)
-
-
-def plot_forecasts(forecasts: Mapping[str, Forecast]) -> Any:
-    """One panel per issue: actors' positions (sized by capability x salience), each model's outcome, reversion.
-
-    Returns:
-        a :class:`matplotlib.figure.Figure` (created without pyplot, so no global state changes).
-    """
-    from matplotlib.figure import Figure
-
-    if not forecasts:
-        raise BadInput("nothing to plot: no forecasts")
-    first = next(iter(forecasts.values()))
-    sc = first.scenario
+def _actors(sc: Scenario) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per issue: the involved actors' positions and marker sizes (capability x salience, 20-420)."""
     batch = batch_from_scenario(sc)
     w = safe_weights(batch, "cs")[0]
-    n_i = len(sc.issues)
-    fig = Figure(figsize=(11, 2.2 * n_i + 1.0), layout="constrained")
-    axes = fig.subplots(n_i, 1, squeeze=False)[:, 0]
-    colors = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
-    for j, (ax, it) in enumerate(zip(axes, sc.issues, strict=True)):
+    out = []
+    for j in range(len(sc.issues)):
         m = batch.mask[0, :, j]
-        x = batch.positions[0, m, j]
         wj = w[m, j]
-        size = 20 + 400 * wj / (wj.max() if wj.max() > 0 else 1.0)
+        out.append((batch.positions[0, m, j], 20 + 400 * wj / (wj.max() if wj.max() > 0 else 1.0)))
+    return out
+
+
+def plot_forecasts(
+    forecasts: Mapping[str, Forecast], path: str | os.PathLike[str] | None = None, *, backend: str | None = None
+) -> Any:
+    """One panel per issue: actors' positions (sized by capability x salience), each model's outcome, reversion.
+
+    Args:
+        forecasts: model name -> forecast, all of one scenario.
+        path: also write the chart here (``.png``, ``.svg`` or ``.html``; the suffix picks the backend).
+        backend: ``"matplotlib"`` (default) or ``"plotly"`` when no path is given.
+
+    Returns:
+        a :class:`matplotlib.figure.Figure` (made without pyplot) or a plotly ``Figure``.
+    """
+    kind = figure_backend(path, backend)
+    if not forecasts:
+        raise BadInput("nothing to plot: no forecasts")
+    fig = (_plotly if kind == "plotly" else _matplotlib)(forecasts)
+    if path is not None:
+        save_figure(fig, path)
+    return fig
+
+
+def _matplotlib(forecasts: Mapping[str, Forecast]) -> Any:
+    sc = next(iter(forecasts.values())).scenario
+    n_i = len(sc.issues)
+    fig = mpl_figure(11, 2.2 * n_i + 1.0)
+    axes = fig.subplots(n_i, 1, squeeze=False)[:, 0]
+    for j, (ax, it, (x, size)) in enumerate(zip(axes, sc.issues, _actors(sc), strict=True)):
         jitter = np.linspace(-0.25, 0.25, len(x)) if len(x) > 1 else np.zeros(len(x))
         ax.scatter(x, jitter, s=size, alpha=0.45, color="#555555", edgecolors="none", label="actors")
         if it.reversion is not None:
             ax.axvline(it.reversion, color="black", linestyle="--", linewidth=1, label="reversion")
         for k, (name, fc) in enumerate(forecasts.items()):
-            oj = fc.outcome[j]
-            if not np.isnan(oj):
-                ax.axvline(oj, color=colors[k % len(colors)], linewidth=2, label=name)
+            if not np.isnan(fc.outcome[j]):
+                ax.axvline(fc.outcome[j], color=_COLORS[k % len(_COLORS)], linewidth=2, label=name)
         ax.set_xlim(it.low - 0.02 * it.span, it.high + 0.02 * it.span)
         ax.set_ylim(-0.5, 0.5)
         ax.set_yticks([])
@@ -76,28 +89,58 @@ def plot_forecasts(forecasts: Mapping[str, Forecast]) -> Any:
     return fig
 
 
-def save_plot(forecasts: Mapping[str, Forecast], path: str | Path) -> Path:
-    """Write :func:`plot_forecasts` to ``path`` (.png, .svg or .html with the SVG inline), atomically."""
-    import io
+def _plotly(forecasts: Mapping[str, Forecast]) -> Any:
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
 
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix not in (".png", ".svg", ".html"):
-        raise BadInput(f"plot file {str(p)!r}: the file must end in .png, .svg or .html")
-    if not p.parent.exists():
-        raise BadInput(f"plot file {str(p)!r}: folder {str(p.parent)!r} does not exist")
-    fig = plot_forecasts(forecasts)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png" if suffix == ".png" else "svg", dpi=130)
-    payload = buf.getvalue()
-    if suffix == ".html":
-        first = next(iter(forecasts.values()))
-        title = _html(first.scenario.title or first.scenario.name)
-        body = payload.decode("utf-8")
-        body = body[body.find("<svg") :]
-        payload = (
-            f'<!doctype html>\n<html><head><meta charset="utf-8"><title>{title}</title></head>'
-            f"<body>\n{body}\n</body></html>\n"
-        ).encode()
-    atomic_write(p, payload)
-    return p
+    sc = next(iter(forecasts.values())).scenario
+    n_i = len(sc.issues)
+    fig = make_subplots(rows=n_i, cols=1, subplot_titles=[it.title or it.name for it in sc.issues])
+    for j, (it, (x, size)) in enumerate(zip(sc.issues, _actors(sc), strict=True)):
+        row = j + 1
+        names = [a.name for a in sc.actors if it.name in a.positions]
+        jitter = np.linspace(-0.25, 0.25, len(x)) if len(x) > 1 else np.zeros(len(x))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=jitter,
+                mode="markers",
+                marker={"size": np.sqrt(size), "color": "#555555", "opacity": 0.45},
+                text=names,
+                hovertemplate="%{text}: %{x:.3g}<extra></extra>",
+                name="actors",
+                showlegend=j == 0,
+            ),
+            row=row,
+            col=1,
+        )
+        lines = [("reversion", it.reversion, "black", "dash")] if it.reversion is not None else []
+        lines += [
+            (name, float(fc.outcome[j]), _COLORS[k % len(_COLORS)], "solid")
+            for k, (name, fc) in enumerate(forecasts.items())
+            if not np.isnan(fc.outcome[j])
+        ]
+        for name, value, colour, dash in lines:
+            fig.add_trace(
+                go.Scatter(
+                    x=[value, value],
+                    y=[-0.5, 0.5],
+                    mode="lines",
+                    line={"color": colour, "dash": dash, "width": 2},
+                    name=name,
+                    legendgroup=name,
+                    showlegend=j == 0,
+                    hovertemplate=f"{name}: %{{x:.3g}}<extra></extra>",
+                ),
+                row=row,
+                col=1,
+            )
+        ticks = sorted(it.formulations.items(), key=lambda kv: kv[1])
+        fig.update_xaxes(range=[it.low - 0.02 * it.span, it.high + 0.02 * it.span], row=row, col=1)
+        if ticks:
+            fig.update_xaxes(
+                tickvals=[v for _, v in ticks], ticktext=[_clip(label, 28) for label, _ in ticks], row=row, col=1
+            )
+        fig.update_yaxes(visible=False, range=[-0.5, 0.5], row=row, col=1)
+    fig.update_layout(title=sc.title or sc.name, template="plotly_white", height=220 * n_i + 120)
+    return fig

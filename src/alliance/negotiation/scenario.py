@@ -1,7 +1,7 @@
 """The negotiation scenario: issues, actors and a decision rule, as plain frozen dataclasses.
 
 A scenario is what every negotiation model reads. File formats (YAML/JSON/CSV) and validation live in
-:mod:`alliance.negotiation.schema`; the DEU loader in :mod:`alliance.backtest` builds scenarios too.
+:mod:`alliance.negotiation.schema`; the DEU loader in :mod:`alliance.negotiation.backtest` builds scenarios too.
 
 Conventions (shared by every model):
 - positions are on each issue's own scale ``[low, high]``;

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-import re
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -22,11 +21,14 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from alliance.bundled import Bundled, looks_like_path
 from alliance.errors import BadInput
 from alliance.io import atomic_write, parse_text, validation_lines
 from alliance.negotiation.scenario import Actor, DecisionRule, Issue, Scenario
+from alliance.negotiation.tables import NAME_RE, frame_to_dict, scenario_frame
 
 __all__ = [
+    "BUNDLED",
     "SCENARIO_SUFFIXES",
     "list_scenarios",
     "load_scenario",
@@ -40,7 +42,6 @@ __all__ = [
 ]
 
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".tsv")
-NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 _MAX_ERRORS_SHOWN = 5
 
 
@@ -369,35 +370,31 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------------------------
 # tables
 # ---------------------------------------------------------------------------------------------------------------
-def _bundled_dir() -> Any:
-    return resources.files("alliance") / "scenarios"
+#: The bundled negotiation scenarios (``alliance/negotiation/scenarios/<name>.yaml``).
+BUNDLED = Bundled("alliance.negotiation", "scenarios", ".yaml/.yml/.json/.csv/.tsv")
 
 
 def list_scenarios() -> list[str]:
-    """Names of the bundled scenarios (``alliance/scenarios/<name>.yaml``)."""
-    d = _bundled_dir()
-    if not d.is_dir():
-        return []
-    return sorted(p.name.rsplit(".", 1)[0] for p in d.iterdir() if p.name.endswith((".yaml", ".yml", ".json")))
+    """Names of the bundled scenarios (``alliance/negotiation/scenarios/<name>.yaml``)."""
+    return BUNDLED.names()
+
+
+def _catalog_row(name: str) -> dict[str, Any]:
+    s = load_scenario(name)
+    return {
+        "name": name,
+        "title": s.title,
+        "issues": len(s.issues),
+        "actors": len(s.actors),
+        "rule": s.rule.kind,
+        "chair": s.chair or "",
+        "as_of": str(s.metadata.get("as_of", "")),
+    }
 
 
 def scenario_catalog() -> pd.DataFrame:
     """The bundled scenarios: name, title, number of issues and actors, decision rule."""
-    rows = []
-    for name in list_scenarios():
-        s = load_scenario(name)
-        rows.append(
-            {
-                "name": name,
-                "title": s.title,
-                "issues": len(s.issues),
-                "actors": len(s.actors),
-                "rule": s.rule.kind,
-                "chair": s.chair or "",
-                "as_of": str(s.metadata.get("as_of", "")),
-            }
-        )
-    return pd.DataFrame(rows, columns=["name", "title", "issues", "actors", "rule", "chair", "as_of"])
+    return BUNDLED.catalog(_catalog_row, ["name", "title", "issues", "actors", "rule", "chair", "as_of"])
 
 
 def _load_table(path: Path) -> Scenario:
@@ -421,19 +418,9 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     text = str(name_or_path)
     path = Path(text)
     suffix = path.suffix.lower()
-    looks_like_file = isinstance(name_or_path, Path) or "/" in text or "\\" in text or bool(suffix)
-    if not looks_like_file:
-        bundled = list_scenarios()
-        if text not in bundled:
-            shown = ", ".join(bundled) or "(none bundled)"
-            raise BadInput(
-                f"unknown scenario {text!r}; bundled: {shown}; or give a path to a .yaml/.yml/.json/.csv/.tsv file"
-            )
-        d = _bundled_dir()
-        for ext in (".yaml", ".yml", ".json"):
-            res = d / f"{text}{ext}"
-            if res.is_file():
-                return _from_text(res.read_text(encoding="utf-8"), ext, f"scenario {text!r}")
+    if not looks_like_path(name_or_path):
+        raw, ext = BUNDLED.text(text)
+        return _from_text(raw, ext, f"scenario {text!r}")
     if suffix not in SCENARIO_SUFFIXES:
         raise BadInput(
             f"scenario file {text!r}: unsupported extension {suffix or '(none)'!r}; valid: .yaml, .yml, .json, .csv, .tsv"
@@ -470,12 +457,17 @@ def write_template(path: str | Path, *, force: bool = False) -> Path:
 
     p = Path(path)
     if p.exists() and not force:
-        raise BadInput(f"{str(p)!r} already exists; use --force to overwrite it")
+        raise BadInput(f"{str(p)!r} already exists; pass force=True (--force) to overwrite it")
     if not p.parent.is_dir():
         raise BadInput(f"cannot write {str(p)!r}: folder {str(p.parent)!r} does not exist")
     atomic_write(p, template_yaml())
     return p
 
 
-# Table scenarios live in their own module; re-exported here, where users look for every way to build one.
-from alliance.negotiation.tables import scenario_frame, scenario_from_frame  # noqa: E402
+def scenario_from_frame(df: pd.DataFrame, *, name: str = "table", source: str | None = None) -> Scenario:
+    """Build a scenario from a table (see :func:`alliance.negotiation.tables.frame_to_dict`), validated like a file.
+
+    Raises:
+        BadInput: one line naming a missing column, a bad value (by row) or the invalid field.
+    """
+    return scenario_from_dict(frame_to_dict(df, name=name, source=source), source=source)

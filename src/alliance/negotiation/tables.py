@@ -1,8 +1,9 @@
 """Scenarios as tables: one row per actor and issue (or the one-issue ``actor, capability, position, salience``
 table of the Bueno de Mesquita data), to and from :class:`~alliance.negotiation.scenario.Scenario`.
 
-A table is turned into the same dictionary a YAML file gives and validated by
-:func:`alliance.negotiation.schema.scenario_from_dict`, so every check and error message is shared.
+A table is turned into the same dictionary a YAML file gives (:func:`frame_to_dict`);
+:func:`alliance.negotiation.schema.scenario_from_frame` validates it with ``scenario_from_dict``, so every check
+and error message is shared. This module does not import the schema (the schema imports it).
 """
 
 from __future__ import annotations
@@ -14,17 +15,19 @@ from typing import Any
 import pandas as pd
 
 from alliance.errors import BadInput
-from alliance.negotiation import schema
 from alliance.negotiation.scenario import Scenario
 
-__all__ = ["scenario_frame", "scenario_from_frame"]
+__all__ = ["NAME_RE", "frame_to_dict", "scenario_frame"]
+
+#: Valid names of scenarios, issues and actors in a scenario file.
+NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 
 _TABLE_REQUIRED = ("actor", "capability", "position", "salience")
 _TABLE_OPTIONAL = ("issue", "veto", "chair", "basis", "low", "high", "reversion", "lower_bound", "upper_bound", "title")
 
 
-def scenario_from_frame(df: pd.DataFrame, *, name: str = "table", source: str | None = None) -> Scenario:
-    """Build a scenario from a table: one row per actor (one issue) or per actor and issue.
+def frame_to_dict(df: pd.DataFrame, *, name: str = "table", source: str | None = None) -> dict[str, Any]:
+    """The scenario-file dictionary of a table: one row per actor (one issue) or per actor and issue.
 
     Columns ``actor, capability, position, salience`` are required. With an ``issue`` column each row is one
     actor on one issue; without it the table is one issue named ``name``. Optional columns: ``veto``,
@@ -52,7 +55,7 @@ def scenario_from_frame(df: pd.DataFrame, *, name: str = "table", source: str | 
     t = df.rename(columns={v: k for k, v in cols.items()}).reset_index(drop=True)
     if t.empty:
         raise BadInput(f"invalid scenario table {where}no rows")
-    issue_name = name if schema.NAME_RE.match(name) else re.sub(r"[^A-Za-z0-9_.\-]", "_", name) or "issue"
+    issue_name = name if NAME_RE.match(name) else re.sub(r"[^A-Za-z0-9_.\-]", "_", name) or "issue"
     if "issue" not in t.columns:
         t["issue"] = issue_name
     numeric = [c for c in ("capability", "position", "salience", "low", "high", "reversion") if c in t.columns]
@@ -111,8 +114,7 @@ def scenario_from_frame(df: pd.DataFrame, *, name: str = "table", source: str | 
                 e["basis"] = basis
             ad["issues"][str(r.issue)] = e
         actors.append(ad)
-    data = {"name": issue_name, "salience_scale": scale, "issues": issues, "actors": actors}
-    return schema.scenario_from_dict(data, source=source)
+    return {"name": issue_name, "salience_scale": scale, "issues": issues, "actors": actors}
 
 
 def _first(g: pd.DataFrame, col: str, default: float | None) -> float | None:

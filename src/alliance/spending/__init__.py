@@ -1,8 +1,10 @@
 """Burden-sharing analytics on NATO's own figures: targets, gaps, shares, Olson-Zeckhauser, paths to 2035.
 
-Every function takes ``edition=`` (default 2026, the latest, core definition) and a year (default: the latest the
-edition publishes), validates both (:class:`alliance.errors.BadInput` names the valid range), counts only allies
-that were members in that year, and records the edition and year used in ``df.attrs`` and in columns.
+Every function takes ``edition=`` (default 2026, the latest, core definition) and ``year=`` (default: the latest
+the edition publishes) as keyword-only arguments, and ``countries=`` where it reports per ally; it validates them
+(:class:`alliance.errors.BadInput` names the valid range), counts only allies that were members in that year,
+and records the edition and year used in columns and in ``df.attrs`` (see :mod:`.metadata` for keeping the
+metadata across ``pd.concat``).
 
 Public API:
 
@@ -11,12 +13,16 @@ Public API:
 - :func:`burden_shares`, :func:`burden_summary`: spending share against GDP share; US and Europe+Canada shares.
 - :func:`olson_zeckhauser`, :func:`oz_trend`: rank correlation of size and burden per year, and its trend.
 - :func:`hague_path`: real spending growth needed for 3.5% (and 5%) by 2035, against each ally's trend.
-- :func:`scenario_2035`: alliance spending in 2035 with every ally at target, and with the US exempt.
+- :func:`scenario_2035` -> :class:`Path2035`: alliance spending in 2035 with every ally at target, and with the
+  US exempt.
+- :func:`meta`, :func:`as_result` -> :class:`SpendingTable`: a table's metadata, kept apart from the frame.
+- charts: :mod:`alliance.spending.plots`.
 """
 
 from __future__ import annotations
 
-from alliance.spending.hague import Path2035, hague_path, parse_gdp_growth, scenario_2035
+from alliance.spending.hague import Path2035, hague_path, scenario_2035
+from alliance.spending.metadata import SpendingTable, as_result, meta
 from alliance.spending.olson import SIZES, olson_zeckhauser, oz_trend
 from alliance.spending.shares import PRICES, burden_shares, burden_summary
 from alliance.spending.targets import count_meeting, gap_to_target, meets_target, ranking, target_column
@@ -25,15 +31,17 @@ __all__ = [
     "PRICES",
     "SIZES",
     "Path2035",
+    "SpendingTable",
+    "as_result",
     "burden_shares",
     "burden_summary",
     "count_meeting",
     "gap_to_target",
     "hague_path",
     "meets_target",
+    "meta",
     "olson_zeckhauser",
     "oz_trend",
-    "parse_gdp_growth",
     "ranking",
     "scenario_2035",
     "target_column",

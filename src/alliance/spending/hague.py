@@ -7,7 +7,7 @@ All figures are real: spending in constant 2021 USD (``usd_constant_million``) a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,9 +16,19 @@ import pandas as pd
 
 from alliance import data
 from alliance.errors import BadInput
-from alliance.spending._base import cagr, check_target, growth_mapping, require_columns, select, stamp
+from alliance.io import jsonable
+from alliance.results import Result
+from alliance.spending._base import (
+    cagr,
+    check_target,
+    growth_mapping,
+    require_columns,
+    resolve_countries,
+    select,
+    stamp,
+)
 
-__all__ = ["Path2035", "hague_path", "parse_gdp_growth", "scenario_2035"]
+__all__ = ["Path2035", "hague_path", "scenario_2035"]
 
 _REAL = ["usd_constant_million", "real_gdp_usd_constant2021_million"]
 
@@ -63,36 +73,6 @@ def _base(
     return out.reset_index(drop=True), ed, yr
 
 
-def parse_gdp_growth(values: Sequence[str] | None) -> float | dict[str, float] | None:
-    """Parse command-line growth assumptions: none, one number for every ally (``"1.5"``), or one or more
-    ``ISO3=percent`` pairs (``["USA=2", "DEU=0.8"]``, others keep their own record).
-
-    Raises:
-        BadInput: a malformed item, or a bare number mixed with pairs.
-    """
-    if not values:
-        return None
-    items = [v.strip() for v in values]
-    pairs = [v for v in items if "=" in v]
-    if not pairs:
-        if len(items) > 1:
-            raise BadInput(f"--gdp-growth given {len(items)} numbers; valid: one number for all, or ISO3=percent pairs")
-        try:
-            return float(items[0])
-        except ValueError:
-            raise BadInput(f"--gdp-growth {items[0]!r} is not a number; valid: e.g. 1.5 or USA=2.0") from None
-    if len(pairs) != len(items):
-        raise BadInput("--gdp-growth mixes a bare number with ISO3=percent pairs; valid: one or the other")
-    out: dict[str, float] = {}
-    for item in pairs:
-        code, _, value = item.partition("=")
-        try:
-            out[code.strip()] = float(value)
-        except ValueError:
-            raise BadInput(f"--gdp-growth {item!r}: {value!r} is not a number; valid: e.g. USA=2.0") from None
-    return out
-
-
 def _needed(pct_real: Any, target: float, growth_pct: Any, n: int) -> Any:
     """Required CAGR of real spending in percent: ``100 * ((1 + g) * (c / p0) ** (1 / n) - 1)``."""
     return 100.0 * ((1.0 + growth_pct / 100.0) * (target / pct_real) ** (1.0 / n) - 1.0)
@@ -103,9 +83,10 @@ def hague_path(
     related: float = 1.5,
     by: int = 2035,
     gdp_growth: float | Mapping[str, float] | None = None,
+    *,
     edition: int | str | None = None,
     year: int | None = None,
-    *,
+    countries: Iterable[str] | str | None = None,
     trend_years: int = 5,
 ) -> pd.DataFrame:
     """For each ally, the real growth of defence spending needed to reach the Hague targets by ``by``.
@@ -131,6 +112,7 @@ def hague_path(
             in it keep their own record).
         edition: an edition with constant-price spending and real GDP (only 2026).
         year: base year (default: the edition's latest).
+        countries: report only these allies (ISO3 codes or names); the on-track counts are over them.
         trend_years: window of the recent trend in years.
 
     Returns:
@@ -149,6 +131,9 @@ def hague_path(
     if not isinstance(trend_years, int) or trend_years < 1:
         raise BadInput(f"trend_years {trend_years!r} out of range; valid: a whole number of years >= 1")
     out, ed, yr = _base(edition, year, by, gdp_growth)
+    codes = resolve_countries(countries)
+    if codes is not None:
+        out = out[out["iso3"].isin(codes)].reset_index(drop=True)
     start = yr - trend_years
     full = data.load_spending(ed)
     if start not in set(full["year"]):
@@ -185,7 +170,7 @@ def hague_path(
 
 
 @dataclass(frozen=True)
-class Path2035:
+class Path2035(Result):
     """Alliance spending in ``by`` under the target scenarios (constant 2021 USD, millions).
 
     Attributes:
@@ -209,24 +194,44 @@ class Path2035:
         """The scenario table."""
         return self.scenarios.copy()
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-Python summary: parameters, scenario totals and the difference."""
+    @property
+    def title(self) -> str:
+        return f"Scenarios at {self.target:g}% — {self.by} from {self.base_year}, NATO edition {self.edition}"
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """Edition, base year, target, horizon, the GDP growth assumption and the unit."""
+        growth = sorted(set(self.detail["gdp_growth_source"].astype(str))) if "gdp_growth_source" in self.detail else []
         return {
-            "target": self.target,
-            "by": self.by,
-            "base_year": self.base_year,
             "edition": self.edition,
+            "year": self.base_year,
+            "by": self.by,
+            "target_pct_gdp": self.target,
             "us_exempt": self.us_exempt,
-            "difference_usd_constant2021_million": self.difference_usd_million,
-            "scenarios": self.scenarios.to_dict(orient="records"),
+            "gdp_growth": ", ".join(growth),
+            "unit": "USD million at constant 2021 prices",
+            "definition": "spending in `by` = share of GDP / 100 x real GDP grown at gdp_growth from the base year",
         }
 
-    def _repr_html_(self) -> str:
-        return str(self.scenarios._repr_html_())
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python summary: parameters, scenario totals and the difference."""
+        return jsonable(
+            {
+                "target": self.target,
+                "by": self.by,
+                "base_year": self.base_year,
+                "edition": self.edition,
+                "us_exempt": self.us_exempt,
+                "difference_usd_constant2021_million": self.difference_usd_million,
+                "scenarios": self.scenarios,
+                "meta": self.meta,
+            }
+        )
 
 
 def scenario_2035(
     target: float = 3.5,
+    *,
     us_exempt: bool = False,
     gdp_growth: float | Mapping[str, float] | None = None,
     edition: int | str | None = None,

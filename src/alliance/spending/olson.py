@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from alliance import data
-from alliance.errors import one_of
+from alliance.errors import BadInput, one_of
 from alliance.spending._base import accession, require_columns, resolve_countries, resolve_year, stamp
 
 __all__ = ["SIZES", "olson_zeckhauser", "oz_trend"]
@@ -29,10 +29,11 @@ SIZES: dict[str, str] = {
 
 
 def olson_zeckhauser(
-    edition: int | str | None = None,
-    years: Sequence[int] | int | None = None,
     size: str = "gdp",
     *,
+    edition: int | str | None = None,
+    year: int | None = None,
+    years: Sequence[int] | int | None = None,
     exclude: Iterable[str] | None = None,
     alpha: float = 0.05,
 ) -> pd.DataFrame:
@@ -43,9 +44,10 @@ def olson_zeckhauser(
     armed forces) is in no table. So ``n`` grows from 27 (2014) to 31 (2024 on).
 
     Args:
-        edition: an edition with GDP figures (only 2026; others raise BadInput).
-        years: one year or several (default: every year the edition publishes, 2014-2026).
         size: ``"gdp"`` (real GDP, constant 2021 USD) or ``"gdp_current"`` (see :data:`SIZES`).
+        edition: an edition with GDP figures (only 2026; others raise BadInput).
+        year: one year (the same as ``years=year``).
+        years: one year or several (default: every year the edition publishes, 2014-2026).
         exclude: allies to leave out, e.g. ``["USA"]`` to check the result is not the US alone.
         alpha: significance level for the ``significant`` column (two-sided p-value).
 
@@ -56,6 +58,10 @@ def olson_zeckhauser(
     """
     if size not in SIZES:
         raise one_of("size", size, list(SIZES))
+    if year is not None:
+        if years is not None:
+            raise BadInput(f"year {year!r} and years {years!r}: give one of them")
+        years = year
     ed = data.resolve_edition(edition)
     if years is None:
         yrs = data.valid_years(ed)

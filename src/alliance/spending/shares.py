@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 from alliance import data
 from alliance.errors import one_of
-from alliance.spending._base import require_columns, select, stamp
+from alliance.spending._base import require_columns, resolve_countries, select, stamp
 
 __all__ = ["PRICES", "burden_shares", "burden_summary"]
 
@@ -23,7 +25,13 @@ def _prices(prices: str) -> tuple[str, str | None]:
     return PRICES[prices]
 
 
-def burden_shares(year: int | None = None, edition: int | str | None = None, prices: str = "current") -> pd.DataFrame:
+def burden_shares(
+    prices: str = "current",
+    *,
+    edition: int | str | None = None,
+    year: int | None = None,
+    countries: Iterable[str] | str | None = None,
+) -> pd.DataFrame:
     """Each ally's share of alliance defence spending against its share of alliance GDP.
 
     The ratio ``spending_share_pct / gdp_share_pct`` is the ally's share of GDP spent on defence relative to the
@@ -35,10 +43,11 @@ def burden_shares(year: int | None = None, edition: int | str | None = None, pri
     alliance GDP here excludes it (about 0.06% of the total).
 
     Args:
-        year: a year the edition publishes (default: its latest).
-        edition: a NATO edition that publishes USD figures (only 2026 does; others raise BadInput).
         prices: ``"current"`` (spending in current USD; GDP derived as ``usd_current_million / (pct_gdp / 100)``)
             or ``"constant"`` (spending in constant 2021 USD against real GDP in constant 2021 USD).
+        edition: a NATO edition that publishes USD figures (only 2026 does; others raise BadInput).
+        year: a year the edition publishes (default: its latest).
+        countries: report only these allies (shares stay shares of the whole alliance).
 
     Returns:
         ``iso3, country, year, edition, prices, pct_gdp, spending_usd_million, gdp_usd_million,
@@ -62,6 +71,9 @@ def burden_shares(year: int | None = None, edition: int | str | None = None, pri
     out["is_estimate"] = df["is_estimate"].astype(bool)
     out = out.sort_values(["spending_share_pct", "iso3"], ascending=[False, True]).reset_index(drop=True)
     summary = _summary(out, ed, yr, spend_col)
+    codes = resolve_countries(countries)
+    if codes is not None:
+        out = out[out["iso3"].isin(codes)].reset_index(drop=True)
     return stamp(out, ed, year=yr, prices=prices, summary=summary)
 
 
@@ -87,7 +99,9 @@ def _summary(shares: pd.DataFrame, edition: int, year: int, spend_col: str) -> d
     }
 
 
-def burden_summary(year: int | None = None, edition: int | str | None = None, prices: str = "current") -> pd.DataFrame:
+def burden_summary(
+    prices: str = "current", *, edition: int | str | None = None, year: int | None = None
+) -> pd.DataFrame:
     """The headline burden shares, computed from the ally rows and from NATO's own aggregate rows.
 
     Returns:
@@ -96,7 +110,7 @@ def burden_summary(year: int | None = None, edition: int | str | None = None, pr
         difference``; ``nato_aggregate`` comes from NATO's rows ``NATO Total`` and ``NATO Europe and Canada``.
         E.g. edition 2026, 2024, current USD: US share 65.3%.
     """
-    shares = burden_shares(year, edition, prices)
+    shares = burden_shares(prices, edition=edition, year=year)
     s = shares.attrs["summary"]
     rows = [
         ("total_usd_million", s["total_usd_million"], s["nato_total_usd_million"]),

@@ -19,18 +19,18 @@ def target_column(target: float) -> str:
 
 def meets_target(
     target: float = 2.0,
-    year: int | None = None,
-    edition: int | str | None = None,
-    countries: Iterable[str] | str | None = None,
     *,
+    edition: int | str | None = None,
+    year: int | None = None,
+    countries: Iterable[str] | str | None = None,
     members_only: bool = True,
 ) -> pd.DataFrame:
     """Which allies spend at least ``target`` % of GDP in one year of one NATO edition.
 
     Args:
         target: share of GDP in percent (2.0, 3.5, 5.0 or any value in (0, 100]).
-        year: a year the edition publishes (default: its latest).
         edition: NATO edition 2024, 2025 or 2026 (default 2026, core definition).
+        year: a year the edition publishes (default: its latest).
         countries: restrict to these allies (ISO3 codes or names).
         members_only: keep only allies that were members in ``year`` (NATO's own rule for its aggregates).
 
@@ -64,8 +64,9 @@ def meets_target(
 
 def count_meeting(
     target: float = 2.0,
-    year: int | None = None,
+    *,
     edition: int | str | None = None,
+    year: int | None = None,
     countries: Iterable[str] | str | None = None,
 ) -> tuple[int, int]:
     """``(n_meeting, n_allies)`` for :func:`meets_target`; e.g. ``(23, 31)`` for 2% in 2024, edition 2024.
@@ -73,14 +74,15 @@ def count_meeting(
     ``n_allies`` counts the allies in NATO's table that year (31 at most: Iceland has no armed forces), so the
     seed article's "23 out of 32" is ``23`` of ``31`` here.
     """
-    df = meets_target(target, year, edition, countries)
+    df = meets_target(target, edition=edition, year=year, countries=countries)
     return int(df.attrs["n_meeting"]), int(df.attrs["n_allies"])
 
 
 def ranking(
-    year: int | None = None,
-    edition: int | str | None = None,
     targets: Sequence[float] = (2.0, 3.5, 5.0),
+    *,
+    edition: int | str | None = None,
+    year: int | None = None,
     countries: Iterable[str] | str | None = None,
 ) -> pd.DataFrame:
     """Allies ranked by share of GDP, with one boolean column per target (the table behind the ranking chart).
@@ -90,7 +92,7 @@ def ranking(
         ``meets_*`` column per target, see :func:`target_column`); ``attrs["targets"]`` lists the targets.
     """
     tgts = [check_target(t) for t in targets]
-    base = meets_target(tgts[0] if tgts else 2.0, year, edition, countries)
+    base = meets_target(tgts[0] if tgts else 2.0, edition=edition, year=year, countries=countries)
     out = base[["iso3", "country", "year", "edition", "pct_gdp", "is_estimate"]].copy()
     out.insert(0, "rank", out["pct_gdp"].rank(method="min", ascending=False).astype("int64"))
     for t in tgts:
@@ -100,10 +102,10 @@ def ranking(
 
 def gap_to_target(
     target: float = 3.5,
-    year: int | None = None,
-    edition: int | str | None = None,
-    countries: Iterable[str] | str | None = None,
     *,
+    edition: int | str | None = None,
+    year: int | None = None,
+    countries: Iterable[str] | str | None = None,
     total_row: bool = True,
 ) -> pd.DataFrame:
     """How far each ally is from ``target`` % of GDP, in points of GDP and in current US dollars.
@@ -119,7 +121,7 @@ def gap_to_target(
 
     Args:
         target: share of GDP in percent (default 3.5, the Hague core target).
-        year, edition, countries: as in :func:`meets_target`.
+        edition, year, countries: as in :func:`meets_target`.
         total_row: append a final row ``iso3 = "NATO_TOTAL"``, ``country = "NATO total"``, ``is_total = True``
             summing the allies above it: its ``pct_gdp`` is total spending / total GDP, its ``gap_pct_gdp`` the
             summed USD gap as a share of total GDP. Filter with ``df[~df.is_total]`` for allies only. The same

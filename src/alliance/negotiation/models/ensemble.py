@@ -9,7 +9,7 @@ rather than a choice of one; on averaging over model choices see Hoeting, Madiga
 *Statistical Science* 14(4), and on selection bias Varma & Simon 2006, *BMC Bioinformatics* 7:91).
 
 Which members (a group fixed before looking at outcomes, e.g. "every design that snaps to the nearest
-position") was chosen by the inner loop of the nested cross-validation of :mod:`alliance.backtest.nested`, run
+position") was chosen by the inner loop of the nested cross-validation of :mod:`alliance.negotiation.backtest.nested`, run
 on all scored issues of the DEU III calibration half; the member weights were fitted there too. Both are
 shipped in ``params/ensemble.json`` with the nested-CV figures; nothing is refitted at forecast time.
 

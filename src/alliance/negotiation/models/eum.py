@@ -58,6 +58,7 @@ from typing import Any
 import numpy as np
 
 from alliance.errors import BadInput, one_of
+from alliance.io import jsonable
 from alliance.negotiation.models.base import ModelOutcome
 from alliance.negotiation.models.batch import Batch
 from alliance.negotiation.scenario import Scenario
@@ -548,10 +549,10 @@ def solve(
     details: dict[str, Any] = {
         "actors": list(arr.actors),
         "issues": list(arr.issues),
-        "rounds": _jsonable(path[0]),
-        "medians": _jsonable(medians[0]),
-        "means": _jsonable(means[0]),
-        "risk": _jsonable(risk[0]),
+        "rounds": jsonable(path[0]),
+        "medians": jsonable(medians[0]),
+        "means": jsonable(means[0]),
+        "risk": jsonable(risk[0]),
         "q": float(q),
         "probability": probability,
         "perspective": perspective,
@@ -599,9 +600,3 @@ def solve_runs(
 ) -> np.ndarray:
     """``(R, I)`` outcomes of perturbed runs of ``scenario`` (used to find pivotal actors)."""
     return solve_batch(batch, rounds, q, probability=probability, perspective=perspective, votes=votes, offers=offers)
-
-
-def _jsonable(a: np.ndarray) -> list[Any]:
-    """Nested lists of floats with None for NaN (JSON has no NaN)."""
-    obj = np.where(np.isnan(a), np.array(None, dtype=object), a.astype(object)).tolist()
-    return obj if isinstance(obj, list) else [obj]

@@ -1,0 +1,248 @@
+"""Charts of the burden-sharing analytics: the spending ranking against targets, the burden-share scatter, the
+Olson-Zeckhauser rho per year and the Hague path.
+
+Each ``plot_*`` function takes the DataFrame of the matching :mod:`alliance.spending` function and returns the
+figure object: a :class:`matplotlib.figure.Figure` (Agg canvas, no pyplot global state) or a plotly ``Figure``.
+With ``path`` the backend follows the suffix (``.png``/``.svg`` -> matplotlib, ``.html`` -> plotly with plotly.js
+embedded, so the file works offline) and :func:`alliance.io.save_figure` writes it atomically. Nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from alliance.io import figure_backend, mpl_figure, save_figure
+
+__all__ = ["plot_burden_shares", "plot_hague_path", "plot_olson_zeckhauser", "plot_ranking"]
+
+_TARGET_COLOURS = {2.0: "#7f7f7f", 3.5: "#d62728", 5.0: "#1f77b4"}
+
+
+def _finish(fig: Any, path: str | os.PathLike[str] | None) -> Any:
+    if path is not None:
+        save_figure(fig, path)
+    return fig
+
+
+def _label(frame: pd.DataFrame) -> str:
+    year = frame.attrs.get("year", frame["year"].iloc[0] if "year" in frame and len(frame) else "")
+    return f"{year}, NATO edition {frame.attrs.get('edition', '')}"
+
+
+def plot_ranking(
+    frame: pd.DataFrame,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    targets: Sequence[float] = (2.0, 3.5, 5.0),
+    title: str | None = None,
+    backend: str | None = None,
+) -> Any:
+    """Bars of each ally's share of GDP, highest first, with lines at the targets (2%, 3.5%, 5%).
+
+    Args:
+        frame: a table with ``iso3`` and ``pct_gdp`` (from :func:`alliance.spending.ranking`,
+            :func:`~alliance.spending.meets_target` or :func:`~alliance.spending.gap_to_target`; total rows are
+            dropped).
+        path: write the chart here (``.png``, ``.svg`` or ``.html``); the suffix picks the backend.
+        backend: ``"matplotlib"`` or ``"plotly"`` when ``path`` is None (default matplotlib).
+    """
+    kind = figure_backend(path, backend)
+    df = frame[~frame["is_total"]] if "is_total" in frame else frame
+    df = df.sort_values("pct_gdp", ascending=False)
+    est = df["is_estimate"].astype(bool) if "is_estimate" in df else pd.Series(False, index=df.index)
+    title = title or f"Defence expenditure, % of GDP, {_label(frame)}"
+    colours = ["#9ecae1" if e else "#3182bd" for e in est]
+    if kind == "plotly":
+        import plotly.graph_objects as go
+
+        fig = go.Figure(go.Bar(x=df["iso3"].astype(str), y=df["pct_gdp"], marker_color=colours, name="% of GDP"))
+        for t in targets:
+            fig.add_hline(
+                y=t, line_dash="dash", line_color=_TARGET_COLOURS.get(float(t), "black"), annotation_text=f"{t:g}%"
+            )
+        fig.update_layout(title=title, yaxis_title="% of GDP (light: estimate)", template="plotly_white")
+        return _finish(fig, path)
+    fig = mpl_figure(11, 4.8)
+    ax = fig.add_subplot()
+    ax.bar(df["iso3"].astype(str), df["pct_gdp"], color=colours)
+    for t in targets:
+        ax.axhline(float(t), ls="--", lw=1, color=_TARGET_COLOURS.get(float(t), "black"), label=f"{t:g}% target")
+    ax.set_ylabel("% of GDP (light bars: estimates)")
+    ax.set_title(title)
+    ax.tick_params(axis="x", labelrotation=90, labelsize=8)
+    ax.legend(loc="upper right", frameon=False)
+    return _finish(fig, path)
+
+
+def plot_burden_shares(
+    frame: pd.DataFrame,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    title: str | None = None,
+    backend: str | None = None,
+) -> Any:
+    """Scatter of each ally's share of alliance GDP (x) against its share of alliance defence spending (y), log
+    scales, with the 45-degree line: allies above it carry more than their economic weight.
+
+    Args:
+        frame: the table of :func:`alliance.spending.burden_shares`.
+    """
+    kind = figure_backend(path, backend)
+    df = frame
+    title = title or f"Burden shares ({frame.attrs.get('prices', 'current')} USD), {_label(frame)}"
+    lo = float(min(df["gdp_share_pct"].min(), df["spending_share_pct"].min())) * 0.7
+    hi = float(max(df["gdp_share_pct"].max(), df["spending_share_pct"].max())) * 1.4
+    if kind == "plotly":
+        import plotly.graph_objects as go
+
+        fig = go.Figure()
+        fig.add_trace(
+            go.Scatter(x=[lo, hi], y=[lo, hi], mode="lines", line={"dash": "dash", "color": "grey"}, name="45° line")
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=df["gdp_share_pct"],
+                y=df["spending_share_pct"],
+                mode="markers+text",
+                text=df["iso3"].astype(str),
+                textposition="top center",
+                name="allies",
+            )
+        )
+        fig.update_xaxes(type="log", title="share of alliance GDP, %")
+        fig.update_yaxes(type="log", title="share of alliance defence spending, %")
+        fig.update_layout(title=title, template="plotly_white")
+        return _finish(fig, path)
+    fig = mpl_figure(7.5, 7)
+    ax = fig.add_subplot()
+    ax.plot([lo, hi], [lo, hi], ls="--", color="grey", lw=1, label="45° line (spending share = GDP share)")
+    ax.scatter(df["gdp_share_pct"], df["spending_share_pct"], s=18, color="#3182bd")
+    for code, x, y in zip(df["iso3"].astype(str), df["gdp_share_pct"], df["spending_share_pct"], strict=True):
+        ax.annotate(code, (x, y), fontsize=7, xytext=(3, 2), textcoords="offset points")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("share of alliance GDP, % (log)")
+    ax.set_ylabel("share of alliance defence spending, % (log)")
+    ax.set_title(title)
+    ax.legend(loc="upper left", frameon=False)
+    return _finish(fig, path)
+
+
+def plot_olson_zeckhauser(
+    frame: pd.DataFrame,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    title: str | None = None,
+    backend: str | None = None,
+) -> Any:
+    """Spearman's rho per year (filled markers: significant at the table's alpha), with the zero line.
+
+    Args:
+        frame: the table of :func:`alliance.spending.olson_zeckhauser`.
+    """
+    kind = figure_backend(path, backend)
+    df = frame.sort_values("year")
+    sig = df["significant"].astype(bool)
+    trend = frame.attrs.get("trend", {})
+    slope = trend.get("slope_per_year", float("nan"))
+    title = title or (
+        f"Olson-Zeckhauser: rank correlation of GDP and % of GDP on defence (NATO edition {frame.attrs.get('edition', '')}); "
+        f"slope {slope:+.3f}/year"
+    )
+    if kind == "plotly":
+        import plotly.graph_objects as go
+
+        fig = go.Figure()
+        fig.add_trace(go.Scatter(x=df["year"], y=df["rho"], mode="lines", line={"color": "#3182bd"}, name="rho"))
+        for mask, name, symbol in (
+            (sig, f"p < {frame.attrs.get('alpha', 0.05)}", "circle"),
+            (~sig, "not significant", "circle-open"),
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    x=df.loc[mask, "year"],
+                    y=df.loc[mask, "rho"],
+                    mode="markers",
+                    marker={"symbol": symbol, "size": 9, "color": "#3182bd"},
+                    name=name,
+                    customdata=df.loc[mask, ["p_value", "n"]],
+                    hovertemplate="%{x}: rho %{y:.3f}, p %{customdata[0]:.3f}, n %{customdata[1]}",
+                )
+            )
+        fig.add_hline(y=0, line_color="grey")
+        fig.update_layout(title=title, yaxis_title="Spearman rho", yaxis_range=[-1, 1], template="plotly_white")
+        return _finish(fig, path)
+    fig = mpl_figure(9, 4.5)
+    ax = fig.add_subplot()
+    ax.plot(df["year"], df["rho"], color="#3182bd", lw=1)
+    ax.scatter(
+        df.loc[sig, "year"],
+        df.loc[sig, "rho"],
+        color="#3182bd",
+        zorder=3,
+        label=f"p < {frame.attrs.get('alpha', 0.05)}",
+    )
+    ax.scatter(
+        df.loc[~sig, "year"],
+        df.loc[~sig, "rho"],
+        facecolors="white",
+        edgecolors="#3182bd",
+        zorder=3,
+        label="not significant",
+    )
+    ax.axhline(0, color="grey", lw=0.8)
+    ax.set_ylim(-1, 1)
+    ax.set_ylabel("Spearman rho (size vs burden)")
+    ax.set_title(title, fontsize=9)
+    ax.legend(loc="upper right", frameon=False)
+    return _finish(fig, path)
+
+
+def plot_hague_path(
+    frame: pd.DataFrame,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    title: str | None = None,
+    backend: str | None = None,
+) -> Any:
+    """Per ally: real spending growth needed for the core and total Hague targets against the recent trend.
+
+    Args:
+        frame: the table of :func:`alliance.spending.hague_path`.
+    """
+    kind = figure_backend(path, backend)
+    df = frame.sort_values("needed_growth_core_pct", ascending=False)
+    a = frame.attrs
+    title = title or (
+        f"Real growth a year needed for {a.get('core_target', 3.5):g}% / {a.get('total_target', 5.0):g}% of GDP by "
+        f"{a.get('by', 2035)} vs trend {a.get('trend_window', ('', ''))[0]}-{a.get('base_year', '')} (NATO edition {a.get('edition', '')})"
+    )
+    series = [
+        ("needed_growth_core_pct", "needed: core", "#d62728"),
+        ("needed_growth_total_pct", "needed: core + related", "#ff9896"),
+        ("trend_growth_pct", "recent trend", "#3182bd"),
+    ]
+    codes = df["iso3"].astype(str)
+    if kind == "plotly":
+        import plotly.graph_objects as go
+
+        fig = go.Figure([go.Bar(x=codes, y=df[col], name=name, marker_color=c) for col, name, c in series])
+        fig.update_layout(title=title, barmode="group", yaxis_title="% a year (real)", template="plotly_white")
+        return _finish(fig, path)
+    import numpy as np
+
+    fig = mpl_figure(12, 5)
+    ax = fig.add_subplot()
+    x = np.arange(len(df))
+    for i, (col, name, c) in enumerate(series):
+        ax.bar(x + (i - 1) * 0.28, df[col], width=0.28, label=name, color=c)
+    ax.set_xticks(x, codes, rotation=90, fontsize=8)
+    ax.axhline(0, color="grey", lw=0.8)
+    ax.set_ylabel("% a year (real)")
+    ax.set_title(title, fontsize=9)
+    ax.legend(frameon=False)
+    return _finish(fig, path)

@@ -1,0 +1,183 @@
+"""The burden-sharing commands: the issue's acceptance examples exactly, formats, plots and bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+# --- acceptance examples of the issue (subprocess, exactly as written) -----------------------------------------
+
+
+def test_acceptance_2024_edition_23_allies_meet_2_percent(cli_process) -> None:
+    res = cli_process("spending", "--edition", "2024", "--year", "2024", "--target", "2", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    rows = json.loads(res.stdout)
+    assert isinstance(rows, list) and all({"iso3", "pct_gdp", "meets_target"} <= set(r) for r in rows)
+    assert sum(r["meets_target"] is True for r in rows) == 23
+
+
+def test_acceptance_csv_2025_one_row_per_ally_of_the_2026_edition(cli_process) -> None:
+    res = cli_process("spending", "--year", "2025", "--target", "3.5", "--format", "csv")
+    assert res.returncode == 0, res.stderr
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert res.stdout.splitlines()[0].startswith("iso3,country,year,edition,pct_gdp")
+    assert len(rows) == 31 and len({r["iso3"] for r in rows}) == 31
+    assert {r["year"] for r in rows} == {"2025"} and {r["edition"] for r in rows} == {"2026"}
+    pol = next(r for r in rows if r["iso3"] == "POL")
+    assert float(pol["pct_gdp"]) == 4.25 and pol["meets_target"] == "True"
+
+
+def test_acceptance_year_1850_exits_2_with_one_line(cli_process) -> None:
+    res = cli_process("spending", "--year", "1850")
+    assert res.returncode == 2 and res.stdout == ""
+    assert res.stderr.strip() == "alliance: error: year 1850 not in edition 2026; valid: 2014-2026"
+    assert "Traceback" not in res.stderr
+
+
+# --- every command: formats, titles, help ----------------------------------------------------------------------
+
+COMMANDS = ["spending", "gaps", "shares", "olson-zeckhauser", "oz", "hague-path", "path2035"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_and_json_output(cli, command: str) -> None:
+    code, out, _ = cli(command, "--help")
+    assert code == 0 and "--format" in out and "--edition" in out and "--year" in out
+    code, out, err = cli(command, "--format", "json")
+    assert code == 0, err
+    assert isinstance(json.loads(out), list) and json.loads(out)
+
+
+@pytest.mark.parametrize(
+    ("args", "title"),
+    [
+        (["spending", "--edition", "2024"], "23 of 31 — 2024, NATO edition 2024"),
+        (["gaps", "--year", "2025"], "Gap to 3.5% of GDP — 2025, NATO edition 2026"),
+        (["shares", "--year", "2024"], "Burden shares — 2024, NATO edition 2026"),
+        (["oz"], "2014-2026, NATO edition 2026"),
+        (["hague-path"], "by 2035 from 2026, NATO edition 2026"),
+        (["path2035"], "2035 from 2026, NATO edition 2026"),
+    ],
+)
+def test_tables_name_the_edition_and_year(cli, args: list[str], title: str) -> None:
+    code, out, err = cli(*args)
+    assert code == 0, err
+    assert title in " ".join(out.split())
+
+
+def test_shares_summary_and_us_share(cli) -> None:
+    code, out, _ = cli("shares", "--year", "2024", "--summary", "--format", "json")
+    rows = {r["metric"]: r for r in json.loads(out)}
+    # NATO 2026 edition: US share of total current-USD spending 2024 = 65.3%.
+    assert code == 0 and round(rows["us_share_pct"]["computed"], 1) == 65.3
+    code, out, _ = cli("shares", "--year", "2025", "--prices", "constant", "--format", "csv")
+    assert code == 0 and out.splitlines()[1].startswith("USA,")
+
+
+def test_gaps_csv_ends_with_the_total_row_and_notes_missing_usd(cli) -> None:
+    code, out, _ = cli("gaps", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and rows[-1]["iso3"] == "NATO_TOTAL" and rows[-1]["is_total"] == "True" and len(rows) == 32
+    code, out, err = cli("gaps", "--edition", "2024", "--format", "json")
+    assert code == 0 and all(r["gap_usd_current_million"] is None for r in json.loads(out))
+    assert "no USD figures" in err
+
+
+def test_country_filter_and_growth_override(cli) -> None:
+    code, out, _ = cli("spending", "--country", "USA", "-c", "pol", "--format", "json")
+    assert code == 0 and sorted(r["iso3"] for r in json.loads(out)) == ["POL", "USA"]
+    code, out, _ = cli("hague-path", "--gdp-growth", "1.5", "-c", "DEU", "--format", "json")
+    (deu,) = json.loads(out)
+    assert code == 0 and deu["gdp_growth_pct"] == 1.5
+    code, out, _ = cli("hague-path", "--gdp-growth", "USA=2", "--format", "json")
+    growth = {r["iso3"]: r["gdp_growth_source"] for r in json.loads(out)}
+    assert growth["USA"] == "assumed" and growth["DEU"].startswith("own")
+
+
+def test_path2035_detail_and_us_exempt(cli) -> None:
+    code, out, _ = cli("path2035", "--format", "json")
+    names = [r["scenario"] for r in json.loads(out)]
+    assert code == 0 and names == ["base_year", "current_shares", "all_at_target", "us_exempt"]
+    code, out, _ = cli("path2035", "--us-exempt", "--detail", "--format", "json")
+    rows = {r["iso3"]: r for r in json.loads(out)}
+    assert code == 0 and len(rows) == 31
+    assert rows["USA"]["spending_by_scenario_million"] == pytest.approx(
+        rows["USA"]["spending_by_current_share_million"]
+    )
+
+
+# --- plots ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command", [["spending"], ["gaps"], ["shares", "--year", "2024"], ["olson-zeckhauser"], ["hague-path"]]
+)
+@pytest.mark.parametrize("suffix", [".png", ".html"])
+def test_plot_files_are_written(cli, tmp_path: Path, command: list[str], suffix: str) -> None:
+    path = tmp_path / f"chart{suffix}"
+    code, _, err = cli(*command, "--format", "csv", "--plot", str(path))
+    assert code == 0, err
+    assert path.stat().st_size > 1000
+    head = path.read_bytes()[:16]
+    assert head.startswith(b"\x89PNG") if suffix == ".png" else b"<html" in path.read_bytes()[:200]
+
+
+def test_plot_txt_is_rejected_before_any_work(cli, tmp_path: Path) -> None:
+    path = tmp_path / "chart.txt"
+    code, out, err = cli("spending", "--plot", str(path))
+    assert code == 2 and out == "" and not path.exists()
+    assert err.count("\n") == 1 and "--plot" in err and ".png, .svg or .html" in err
+
+
+# --- bad input: exit 2, one line on stderr, no traceback -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["spending", "--year", "1850"], "valid: 2014-2026"),
+        (["spending", "--edition", "1999"], "valid: 2024, 2025, 2026"),
+        (["spending", "--country", "XXX"], "valid ISO3 codes: ALB"),
+        (["spending", "--country", "ISL"], "no armed forces"),
+        (["spending", "--target", "0"], "out of range"),
+        (["spending", "--year", "abc"], "--year"),
+        (["gaps", "--year", "2020", "--edition", "2024"], "valid: 2014, 2024"),
+        (["shares", "--edition", "2025"], "valid editions: 2026"),
+        (["shares", "--prices", "nominal"], "nominal"),
+        (["oz", "--edition", "2024"], "valid editions: 2026"),
+        (["oz", "--exclude", "XXX"], "unknown country"),
+        (["hague-path", "--gdp-growth", "fast"], "not a number"),
+        (["hague-path", "--gdp-growth", "1", "--gdp-growth", "USA=2"], "one or the other"),
+        (["hague-path", "--by", "2020"], "by 2020"),
+        (["path2035", "--target", "150"], "out of range"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(cli, args: list[str], needle: str) -> None:
+    code, out, err = cli(*args)
+    assert code == 2 and out == ""
+    assert err.startswith("alliance: error: ") and err.count("\n") == 1 and needle in err
+    assert "Traceback" not in err
+
+
+def test_bad_input_in_a_subprocess_has_no_traceback(cli_process) -> None:
+    res = cli_process("hague-path", "--gdp-growth", "XYZ=2")
+    assert res.returncode == 2 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
+
+
+def test_readme_burden_sharing_examples_run(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Burden sharing", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```bash", 1)[1].split("```", 1)[0]
+    commands = [line.split("#", 1)[0].split() for line in block.strip().splitlines()]
+    assert len(commands) == 7
+    monkeypatch.chdir(tmp_path)  # --plot files land here
+    for argv in commands:
+        assert argv[0] == "alliance"
+        code, out, err = cli(*argv[1:])
+        assert code == 0, (argv, err)
+        assert out
+    assert (tmp_path / "gaps.png").exists() and (tmp_path / "oz.html").exists()
