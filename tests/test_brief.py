@@ -26,6 +26,7 @@ def test_brief_on_latest_edition_agrees_with_the_analytics() -> None:
     assert set(b.claims.table["verdict"]) <= {"supported", "partly", "contradicted"}
 
 
+@pytest.mark.slow
 def test_brief_on_an_edition_without_usd_degrades_with_a_note() -> None:
     b = brief(edition=2024, year=2024)
     counts = {r.target: r.n_meeting for r in b.targets.itertuples()}
@@ -35,6 +36,7 @@ def test_brief_on_an_edition_without_usd_degrades_with_a_note() -> None:
     assert b.largest_gaps["gap_pct_gdp"].is_monotonic_decreasing
 
 
+@pytest.mark.slow
 def test_cli_brief_formats(cli_process, tmp_path: Path) -> None:
     res = cli_process("brief", "--format", "json")
     assert res.returncode == 0, res.stderr
@@ -50,6 +52,7 @@ def test_cli_brief_formats(cli_process, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("args", [["--year", "1850"], ["--edition", "1999"], ["--plot", "x.txt"]])
+@pytest.mark.slow
 def test_cli_brief_bad_input_exits_2_with_one_line(cli_process, args: list[str]) -> None:
     res = cli_process("brief", *args)
     assert res.returncode == 2

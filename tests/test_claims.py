@@ -78,6 +78,7 @@ def test_every_check_is_documented_callable() -> None:
     assert set(CHECKS) >= {"ally_count", "count_meeting", "pct_gdp", "share_of_total", "rank", "common_funding_share"}
 
 
+@pytest.mark.slow
 def test_cli_claims_json_has_the_fields_of_the_acceptance_example(cli_process) -> None:
     res = cli_process("claims", "--format", "json")
     assert res.returncode == 0, res.stderr
@@ -88,6 +89,7 @@ def test_cli_claims_json_has_the_fields_of_the_acceptance_example(cli_process) -
         assert item["verdict"] in {"supported", "partly", "contradicted"}
 
 
+@pytest.mark.slow
 def test_cli_malformed_claims_file_exits_2_with_one_line(cli_process, tmp_path: Path) -> None:
     f = tmp_path / "bad.yaml"
     f.write_text("claims: [{id: x}]", encoding="utf-8")

@@ -85,6 +85,7 @@ def test_bad_model_rounds_and_files_exit_2(cli, tmp_path: Path) -> None:
     assert code == 2 and "--plot" in err
 
 
+@pytest.mark.slow
 def test_negotiate_writes_a_plot(cli, tmp_path: Path) -> None:
     path = tmp_path / "f.png"
     code, _, _ = cli("negotiate", str(EMISSIONS), "--model", "compromise", "--plot", str(path), "-f", "csv")
@@ -92,6 +93,7 @@ def test_negotiate_writes_a_plot(cli, tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not HAGUE.exists(), reason="hague-2025 not bundled yet")
+@pytest.mark.slow
 def test_hague_all_models_json(cli) -> None:
     code, out, _ = cli("scenarios", "--format", "json")
     assert code == 0 and "hague-2025" in [r["name"] for r in json.loads(out)]
@@ -107,6 +109,7 @@ def test_hague_all_models_json(cli) -> None:
 
 
 @pytest.mark.skipif(not HAGUE.exists(), reason="hague-2025 not bundled yet")
+@pytest.mark.slow
 def test_readme_negotiation_examples_run(cli, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Negotiation forecasts", 1)[1].split("\n## ", 1)[0]

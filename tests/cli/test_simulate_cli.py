@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 
+@pytest.mark.slow
 def test_acceptance_backtest_json_reports_each_year_for_model_and_both_baselines(cli_process) -> None:
     res = cli_process("simulate", "backtest", "--format", "json")
     assert res.returncode == 0, res.stderr
@@ -22,6 +23,7 @@ def test_acceptance_backtest_json_reports_each_year_for_model_and_both_baselines
     assert payload["winner"] in ("model", "persistence", "trend")
 
 
+@pytest.mark.slow
 def test_acceptance_us_drawdown_csv_has_a_row_per_ally_and_year_with_a_band(cli_process) -> None:
     res = cli_process("simulate", "--scenario", "us-drawdown", "--until", "2035", "--format", "csv")
     assert res.returncode == 0, res.stderr
@@ -33,6 +35,7 @@ def test_acceptance_us_drawdown_csv_has_a_row_per_ally_and_year_with_a_band(cli_
         assert float(r["p05"]) <= float(r["p50"]) <= float(r["p95"])
 
 
+@pytest.mark.slow
 def test_scenarios_list_and_calibrate(cli) -> None:
     code, out, _ = cli("simulate", "scenarios", "--format", "json")
     assert code == 0
@@ -41,6 +44,7 @@ def test_scenarios_list_and_calibrate(cli) -> None:
     assert code == 0 and out.startswith("parameter,")
 
 
+@pytest.mark.slow
 def test_projection_table_json_output_and_plot(cli, tmp_path: Path) -> None:
     out_csv, png = tmp_path / "rows.csv", tmp_path / "fan.png"
     code, out, err = cli("simulate", "--scenario", "threat-high", "--until", "2029", "--runs", "40", "--seed", "3",
@@ -57,6 +61,7 @@ def test_projection_table_json_output_and_plot(cli, tmp_path: Path) -> None:
     assert code == 0 and "Furthest behind" in out
 
 
+@pytest.mark.slow
 def test_backtest_plot(cli, tmp_path: Path) -> None:
     html = tmp_path / "bt.html"
     code, _, err = cli("simulate", "backtest", "--format", "csv", "--plot", str(html))

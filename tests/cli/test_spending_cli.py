@@ -12,6 +12,7 @@ import pytest
 # --- acceptance examples of the issue (subprocess, exactly as written) -----------------------------------------
 
 
+@pytest.mark.slow
 def test_acceptance_2024_edition_23_allies_meet_2_percent(cli_process) -> None:
     res = cli_process("spending", "--edition", "2024", "--year", "2024", "--target", "2", "--format", "json")
     assert res.returncode == 0, res.stderr
@@ -20,6 +21,7 @@ def test_acceptance_2024_edition_23_allies_meet_2_percent(cli_process) -> None:
     assert sum(r["meets_target"] is True for r in rows) == 23
 
 
+@pytest.mark.slow
 def test_acceptance_csv_2025_one_row_per_ally_of_the_2026_edition(cli_process) -> None:
     res = cli_process("spending", "--year", "2025", "--target", "3.5", "--format", "csv")
     assert res.returncode == 0, res.stderr
@@ -31,6 +33,7 @@ def test_acceptance_csv_2025_one_row_per_ally_of_the_2026_edition(cli_process) -
     assert float(pol["pct_gdp"]) == 4.25 and pol["meets_target"] == "True"
 
 
+@pytest.mark.slow
 def test_acceptance_year_1850_exits_2_with_one_line(cli_process) -> None:
     res = cli_process("spending", "--year", "1850")
     assert res.returncode == 2 and res.stdout == ""
@@ -44,6 +47,7 @@ COMMANDS = ["spending", "gaps", "shares", "olson-zeckhauser", "oz", "hague-path"
 
 
 @pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.slow
 def test_every_command_has_help_and_json_output(cli, command: str) -> None:
     code, out, _ = cli(command, "--help")
     assert code == 0 and "--format" in out and "--edition" in out and "--year" in out
@@ -69,6 +73,7 @@ def test_tables_name_the_edition_and_year(cli, args: list[str], title: str) -> N
     assert title in " ".join(out.split())
 
 
+@pytest.mark.slow
 def test_shares_summary_and_us_share(cli) -> None:
     code, out, _ = cli("shares", "--year", "2024", "--summary", "--format", "json")
     rows = {r["metric"]: r for r in json.loads(out)}
@@ -117,6 +122,7 @@ def test_path2035_detail_and_us_exempt(cli) -> None:
     "command", [["spending"], ["gaps"], ["shares", "--year", "2024"], ["olson-zeckhauser"], ["hague-path"]]
 )
 @pytest.mark.parametrize("suffix", [".png", ".html"])
+@pytest.mark.slow
 def test_plot_files_are_written(cli, tmp_path: Path, command: list[str], suffix: str) -> None:
     path = tmp_path / f"chart{suffix}"
     code, _, err = cli(*command, "--format", "csv", "--plot", str(path))
@@ -163,11 +169,13 @@ def test_bad_input_exits_2_with_one_line(cli, args: list[str], needle: str) -> N
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_bad_input_in_a_subprocess_has_no_traceback(cli_process) -> None:
     res = cli_process("hague-path", "--gdp-growth", "XYZ=2")
     assert res.returncode == 2 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
 
 
+@pytest.mark.slow
 def test_readme_burden_sharing_examples_run(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Burden sharing", 1)[1].split("\n## ", 1)[0]

@@ -42,6 +42,7 @@ def test_fixed_parameters_are_not_fitted_and_unknown_names_are_bad_input() -> No
         calibrate(2014, 2021, fixed={"speed": 1.0})
 
 
+@pytest.mark.slow
 def test_multi_step_calibration_also_improves() -> None:
     cal = calibrate(2014, 2021, method="multi-step")
     assert cal.cost_final < cal.cost_initial

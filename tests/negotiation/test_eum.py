@@ -208,6 +208,7 @@ def test_pairwise_normalisation_stalls_at_the_initial_median() -> None:
 
 
 @pytest.mark.parametrize("reading", READINGS, ids=lambda r: "-".join(r.values()))
+@pytest.mark.slow
 def test_kernel_matches_the_loop_reference_on_the_emissions_case(reading: dict[str, str]) -> None:
     x, c, s = _emissions_arrays()
     _, medians, _ = eum_rounds(x, c, s, 4, **reading)
@@ -232,6 +233,7 @@ def test_solve_returns_final_median_and_json_details() -> None:
     json.dumps(dict(d))  # JSON-able as promised
 
 
+@pytest.mark.slow
 def test_q_below_one_runs_and_stays_in_range() -> None:
     x, c, s = _emissions_arrays()
     path, medians, _ = eum_rounds(x, c, s, 5, q=0.5, low=4.0, high=10.0)
@@ -331,6 +333,7 @@ def _cases(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 @settings(max_examples=60, deadline=None)
 @given(_cases(), st.sampled_from(READINGS), st.sampled_from([1.0, 0.5]))
+@pytest.mark.slow
 def test_positions_stay_within_the_initial_range_and_match_reference(
     case: tuple[np.ndarray, np.ndarray, np.ndarray], reading: dict[str, str], q: float
 ) -> None:

@@ -110,6 +110,7 @@ def test_frames_dict_printing_and_html() -> None:
     assert "median forecast" in console.export_text()
 
 
+@pytest.mark.slow
 def test_plot_returns_a_figure_and_saves(tmp_path: Path) -> None:
     fc = forecast(three(), "compromise")
     fig = fc.plot()
@@ -135,6 +136,7 @@ def test_options_are_checked_and_filtered() -> None:
     assert list(everything) == ["compromise", "median"] and everything["median"].pivotal["i"] == ()
 
 
+@pytest.mark.slow
 def test_forecast_all_selects_models_and_option_takers() -> None:
     assert list(forecast_all(three(), ["median", "nash"])) == ["median", "nash"]
     assert list(forecast_all(three())) == model_names()
@@ -161,6 +163,7 @@ def test_eum_rounds_pass_through_to_dict() -> None:
 
 
 @pytest.mark.skipif(not HAGUE.exists(), reason="hague-2025 not bundled yet")
+@pytest.mark.slow
 def test_hague_forecasts_every_model_and_issue() -> None:
     results = forecast_all("hague-2025")
     assert isinstance(results["compromise"], Forecast)

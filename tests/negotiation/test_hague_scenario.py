@@ -208,6 +208,7 @@ def test_derived_positions_follow_the_documented_rules(
     assert isl.positions["spending_target"] == pytest.approx(float(np.median(others)))
 
 
+@pytest.mark.slow
 def test_negotiate_all_models_on_hague(capsys: pytest.CaptureFixture[str]) -> None:
     """The acceptance example: ``alliance negotiate hague-2025 --model all --format json``."""
     import json

@@ -267,6 +267,7 @@ _SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Heal
 
 @_SETTINGS
 @given(scenarios())
+@pytest.mark.slow
 def test_outcomes_lie_within_the_range_of_positions(sc: Scenario) -> None:
     pos = sc.arrays().positions
     lo, hi = pos.min(axis=0) - 1e-9, pos.max(axis=0) + 1e-9
@@ -277,6 +278,7 @@ def test_outcomes_lie_within_the_range_of_positions(sc: Scenario) -> None:
 
 @_SETTINGS
 @given(scenarios(with_bounds=True))
+@pytest.mark.slow
 def test_consensus_outcome_is_acceptable_to_every_veto_actor_or_a_deadlock(sc: Scenario) -> None:
     res = consensus.solve(sc)
     arr = sc.arrays()
@@ -296,6 +298,7 @@ def test_consensus_outcome_is_acceptable_to_every_veto_actor_or_a_deadlock(sc: S
 
 @_SETTINGS
 @given(scenarios(with_bounds=True), st.randoms(use_true_random=False))
+@pytest.mark.slow
 def test_actor_order_is_irrelevant(sc: Scenario, rnd: object) -> None:
     shuffled = list(sc.actors)
     rnd.shuffle(shuffled)  # type: ignore[attr-defined]
@@ -318,6 +321,7 @@ def qmv_scenarios(draw: st.DrawFn) -> Scenario:
 
 @_SETTINGS
 @given(qmv_scenarios(), st.randoms(use_true_random=False))
+@pytest.mark.slow
 def test_nash_qmv_outcome_lies_in_the_winset_and_ignores_actor_order(sc: Scenario, rnd: object) -> None:
     res = nash.solve(sc)
     ws = consensus.solve(sc).details["winset"]
@@ -335,6 +339,7 @@ def test_nash_qmv_outcome_lies_in_the_winset_and_ignores_actor_order(sc: Scenari
 
 @_SETTINGS
 @given(scenarios())
+@pytest.mark.slow
 def test_nash_qmv_needing_every_voter_is_the_unanimity_solution(sc: Scenario) -> None:
     # without bounds or a chair, a threshold of every voter makes W(d) the unanimity set and every r_i = |d - x_i|
     unanimous = replace(sc, rule=DecisionRule("qmv", count_threshold=1.0))

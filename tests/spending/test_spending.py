@@ -95,6 +95,7 @@ def test_bad_input_is_one_line_naming_the_valid_values(call: object, message: st
 
 @settings(max_examples=25, deadline=None)
 @given(lo=st.floats(0.5, 6.0), hi=st.floats(0.5, 6.0))
+@pytest.mark.slow
 def test_count_meeting_never_rises_with_the_target(lo: float, hi: float) -> None:
     lo, hi = min(lo, hi), max(lo, hi)
     assert spending.count_meeting(hi)[0] <= spending.count_meeting(lo)[0]
@@ -303,6 +304,7 @@ def test_scenario_growth_assumption_scales_gdp() -> None:
         (plot_hague_path, spending.hague_path),
     ],
 )
+@pytest.mark.slow
 def test_plots_write_png_and_self_contained_html(tmp_path, plot, make) -> None:  # type: ignore[no-untyped-def]
     frame = make()
     png = tmp_path / "chart.png"

@@ -39,6 +39,7 @@ def _write(path: Path, rows: list[list[str]], sep: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_embedded_counts(scenarios) -> None:
     assert len(scenarios) == 225
     b = deu_batch(scenarios)
@@ -76,6 +77,7 @@ def test_mangled_iso_dates_read_as_dd_mm_yy(scenarios) -> None:
     assert by_prop["d180104"] == "2018-04-17"  # stored as 2017-04-18
 
 
+@pytest.mark.slow
 def test_votes_by_era() -> None:
     sc = {s.name: s for s in load_deu(capability="votes")}
     pre = sc["d00032i1"]  # Jan 2000: pre-Nice weights

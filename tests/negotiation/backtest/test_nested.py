@@ -38,6 +38,7 @@ def small(votes) -> DesignSpace:
     return design_space({"votes": votes}, schemes=SMALL)
 
 
+@pytest.mark.slow
 def test_outer_folds_never_share_a_proposal_with_the_inner_selection(votes) -> None:
     space = design_space({"votes": votes}, schemes=SMALL)
     g = space.proposal.astype(str)
@@ -51,6 +52,7 @@ def test_outer_folds_never_share_a_proposal_with_the_inner_selection(votes) -> N
             assert not set(g[tr]) & set(g[te])  # inner folds are grouped by proposal too
 
 
+@pytest.mark.slow
 def test_the_selection_and_the_fit_never_see_the_outer_test_rows(small, monkeypatch) -> None:
     seen: list[np.ndarray] = []
     original = DesignSpace.fit
@@ -69,6 +71,7 @@ def test_the_selection_and_the_fit_never_see_the_outer_test_rows(small, monkeypa
         assert np.array_equal(np.sort(seen[i * 4 + 3]), np.sort(sp.train))
 
 
+@pytest.mark.slow
 def test_nested_cv_figures_are_reproducible_and_paired(small) -> None:
     a = nested_cross_validate(small, k=5, seeds=(0,), inner_seeds=(100,), bootstrap=100, pool="ensembles")
     b = nested_cross_validate(small, k=5, seeds=(0,), inner_seeds=(100,), bootstrap=100, pool="ensembles")
@@ -155,6 +158,7 @@ def test_power_weights_mode_and_snap_targets() -> None:
         snap_within(blend, pos, win, "biggest")
 
 
+@pytest.mark.slow
 def test_ensemble_reproduces_the_design_space_fit(votes) -> None:
     from alliance.negotiation.models.ensemble import load_params
 
@@ -194,6 +198,7 @@ def test_ensemble_on_nato_and_deterministic() -> None:
     data=st.lists(st.tuples(st.integers(0, 10).map(lambda v: 10.0 * v), st.floats(0.05, 1.0)), min_size=2, max_size=7),
     seed=st.integers(0, 1000),
 )
+@pytest.mark.slow
 def test_ensemble_order_free_and_inside_the_scale(data, seed) -> None:
     names = [f"a{i}" for i in range(len(data))]
 
@@ -210,6 +215,7 @@ def test_ensemble_order_free_and_inside_the_scale(data, seed) -> None:
     assert a == pytest.approx(b) and 0.0 <= a <= 100.0
 
 
+@pytest.mark.slow
 def test_cli_nested_and_its_bad_input(cli) -> None:
     code, out, _ = cli(*["backtest", "deu-calibration", "--cv", "3", "--nested", "--cv-seeds", "1", "--bootstrap", "50",
                  "--format", "json"],
@@ -223,6 +229,7 @@ def test_cli_nested_and_its_bad_input(cli) -> None:
     assert code == 2 and "--pool 'best'" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_cross_validate_nested_needs_votes() -> None:
     with pytest.raises(BadInput, match="capability=votes"):
         cross_validate(load_deu(capability="equal"), nested=True, seeds=(0,))
@@ -237,6 +244,7 @@ def test_fixed_design_is_plain_cv_without_selection(small) -> None:
         nested_cross_validate(small, k=5, seeds=(0,), design="best of all")
 
 
+@pytest.mark.slow
 def test_ensemble_batch_path_in_the_backtest_equals_solve(votes) -> None:
     from alliance.negotiation.backtest.deu import deu_batch
     from alliance.negotiation.backtest.scoring import _model_forecast

@@ -34,6 +34,7 @@ def _mk(proposal: str, name: str, positions: list[float], outcome: float) -> Sce
     )
 
 
+@pytest.mark.slow
 def test_compromise_headline(scenarios) -> None:
     r = backtest(scenarios, "compromise", bootstrap=200)
     row = r.table.set_index("model").loc["compromise"]
@@ -45,6 +46,7 @@ def test_compromise_headline(scenarios) -> None:
     assert base.loc["baseline_mean", "mae"] == pytest.approx(23.66, abs=0.005)
 
 
+@pytest.mark.slow
 def test_all_models_include_stacked_and_count_missing(scenarios) -> None:
     r = backtest(scenarios, "all", bootstrap=100)
     t = r.table.set_index("model")
@@ -93,6 +95,7 @@ def test_lad_fit_recovers_convex_weights() -> None:
     assert fit_convex_lad(x, x @ w) == pytest.approx(w, abs=1e-6)
 
 
+@pytest.mark.slow
 def test_cross_validation_is_reproducible_and_beats_compromise() -> None:
     votes = load_deu(capability="votes")
     a = cross_validate(votes, k=5, seeds=(0,), bootstrap=100, inner_seeds=(100,))
@@ -103,6 +106,7 @@ def test_cross_validation_is_reproducible_and_beats_compromise() -> None:
     assert len(a.fold_weights) == 5 and a.fold_weights["snap"].between(0, 1).all()
 
 
+@pytest.mark.slow
 def test_stacked_shipped_params_and_determinism() -> None:
     from alliance.negotiation.models.stacked import FEATURES, load_params
 
@@ -126,6 +130,7 @@ def test_stacked_shipped_params_and_determinism() -> None:
         assert r1.outcome[0] == pytest.approx(blend)
 
 
+@pytest.mark.slow
 def test_shipped_weights_are_the_full_calibration_fit() -> None:
     from alliance.negotiation.backtest.cv import fit_convex_lad
     from alliance.negotiation.models.stacked import FEATURES, load_params
@@ -171,6 +176,7 @@ def test_stacked_on_a_scenario_without_chair_or_co_legislator() -> None:
         get_model("stacked")(s, snap=-1)
 
 
+@pytest.mark.slow
 def test_cli_acceptance_json(cli) -> None:
     code, out, _ = cli(*["backtest", "deu-calibration", "--model", "compromise", "--capability", "equal", "--format", "json",
          "--bootstrap", "100"],
@@ -181,6 +187,7 @@ def test_cli_acceptance_json(cli) -> None:
     assert round(comp["mae"], 2) == 24.09 and comp["n"] == 220
 
 
+@pytest.mark.slow
 def test_cli_all_lists_stacked_with_interval(cli, tmp_path) -> None:
     png = tmp_path / "bt.png"
     code, out, _ = cli(*["backtest", "deu-calibration", "--model", "all", "--format", "json", "--bootstrap", "100",
@@ -192,6 +199,7 @@ def test_cli_all_lists_stacked_with_interval(cli, tmp_path) -> None:
     assert models["stacked"]["diff_lo"] <= models["stacked"]["diff_vs_compromise"] <= models["stacked"]["diff_hi"]
 
 
+@pytest.mark.slow
 def test_cli_bad_input_exits_2(cli, tmp_path) -> None:
     code, _, err = cli(*["backtest", "deu-calibration", "--model", "nope"])
     assert code == 2 and "unknown model 'nope'" in err
@@ -205,6 +213,7 @@ def test_cli_bad_input_exits_2(cli, tmp_path) -> None:
     assert code == 2 and "row 1, column 'pcom'" in err and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_cli_cv(cli) -> None:
     code, out, _ = cli(*["backtest", "deu-calibration", "--capability", "votes", "--cv", "5", "--cv-seeds", "1",
                  "--bootstrap", "100", "--format", "json"],
@@ -214,6 +223,7 @@ def test_cli_cv(cli) -> None:
     assert s["folds"] == 5 and s["seeds"] == [0]
 
 
+@pytest.mark.slow
 def test_readme_backtest_examples_run(cli, tmp_path, monkeypatch) -> None:
     from pathlib import Path
 
@@ -246,6 +256,7 @@ def _hyp_scenario(positions: list[float], saliences: list[float], perm: list[int
     data=st.lists(st.tuples(st.integers(0, 10).map(lambda v: 10.0 * v), st.floats(0.05, 1.0)), min_size=2, max_size=8),
     seed=st.integers(0, 1000),
 )
+@pytest.mark.slow
 def test_stacked_order_free_and_inside_the_positions(data, seed) -> None:
     positions = [p for p, _ in data]
     saliences = [s for _, s in data]
