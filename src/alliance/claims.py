@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from alliance import data
 from alliance.errors import BadInput, one_of
-from alliance.io import jsonable, parse_text, validation_lines
+from alliance.io import jsonable, parse_text, read_user_file, validation_lines
 from alliance.results import Result
 
 __all__ = ["CHECKS", "Claim", "ClaimsCheck", "ClaimsFile", "check_claims", "load_claims"]
@@ -171,14 +171,8 @@ def load_claims(path: str | Path | None = None) -> ClaimsFile:
         text = (resources.files("alliance.data") / "claims" / "seed_article.yaml").read_text(encoding="utf-8")
         origin = "seed_article.yaml"
     else:
-        p = Path(path)
-        if not p.is_file():
-            raise BadInput(f"claims file {str(path)!r} not found")
-        try:
-            text = p.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise BadInput(f"claims file {str(path)!r} cannot be read: {exc}") from None
-        origin = p.name
+        text, _ = read_user_file(path, "claims file")
+        origin = Path(path).name
     raw = parse_text(text, Path(origin).suffix, origin)
     if not isinstance(raw, dict):
         raise BadInput(f"{origin}: expected a mapping with a 'claims' list, got {type(raw).__name__}")

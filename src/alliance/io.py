@@ -41,6 +41,7 @@ __all__ = [
     "loc_path",
     "mpl_figure",
     "parse_text",
+    "read_user_file",
     "save_figure",
     "validation_lines",
 ]
@@ -75,6 +76,30 @@ def atomic_write(path: str | os.PathLike[str], content: bytes | str | Callable[[
         if os.path.exists(tmp):
             os.unlink(tmp)
     return target
+
+
+def read_user_file(path: str | os.PathLike[str], what: str, suffixes: Sequence[str] | None = None) -> tuple[str, str]:
+    """``(text, suffix)`` of a user's file (UTF-8), the suffix lower-cased.
+
+    Args:
+        path: the file.
+        what: how messages name it, e.g. ``"scenario file"``.
+        suffixes: the accepted suffixes (any when None).
+
+    Raises:
+        BadInput: an unsupported suffix, a missing file or one that cannot be read as UTF-8 text.
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffixes is not None and suffix not in suffixes:
+        valid = ", ".join(suffixes)
+        raise BadInput(f"{what} {str(path)!r}: unsupported extension {suffix or '(none)'!r}; valid: {valid}")
+    if not p.is_file():
+        raise BadInput(f"{what} {str(path)!r} not found")
+    try:
+        return p.read_text(encoding="utf-8"), suffix
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{what} {str(path)!r}: cannot read: {exc}") from None
 
 
 def parse_text(text: str, suffix: str, source: str) -> Any:

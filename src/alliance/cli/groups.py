@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import typer
 from typer.core import TyperGroup
 
 _HELP = ("-h", "--help")
@@ -44,4 +45,15 @@ def default_group(command: str, *, run_when_empty: bool = True) -> type[DefaultG
     """A :class:`DefaultGroup` class whose default subcommand is ``command``."""
     return type(
         f"DefaultGroup_{command}", (DefaultGroup,), {"default_command": command, "run_when_empty": run_when_empty}
+    )
+
+
+def group_app(default: str, help: str, *, run_when_empty: bool = True) -> typer.Typer:
+    """A Typer app for a command group whose default subcommand is ``default``."""
+    return typer.Typer(
+        cls=default_group(default, run_when_empty=run_when_empty),
+        help=help,
+        no_args_is_help=not run_when_empty,
+        add_completion=False,
+        rich_markup_mode=None,
     )

@@ -15,7 +15,7 @@ import typer
 
 from alliance.cli._common import Format, FormatOpt, PlotOpt, check_plot, emit
 from alliance.cli.backtest_cmd import deu_backtest
-from alliance.cli.groups import default_group
+from alliance.cli.groups import group_app
 from alliance.errors import BadInput
 
 ScenarioArg = Annotated[
@@ -154,13 +154,11 @@ def template(
     print(f"wrote {path}", file=sys.stderr)
 
 
-app = typer.Typer(
-    cls=default_group("forecast", run_when_empty=False),
-    help="Negotiation forecasts. `alliance negotiate SCENARIO` forecasts it (the `forecast` command); "
+app = group_app(
+    "forecast",
+    "Negotiation forecasts. `alliance negotiate SCENARIO` forecasts it (the `forecast` command); "
     "subcommands list, show and write scenarios and backtest the models on DEU.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
+    run_when_empty=False,
 )
 app.command("forecast")(forecast)
 app.command("scenarios")(scenarios)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from alliance.cli._common import Format, FormatOpt, PlotOpt, check_plot, emit, plot_to
-from alliance.cli.groups import default_group
+from alliance.cli.groups import group_app
 from alliance.errors import BadInput
 
 
@@ -104,11 +104,9 @@ def calibrate(
     emit(cal.to_frame(), fmt, title=f"Calibration {first}-{last}", caption=cap)
 
 
-app = typer.Typer(
-    cls=default_group("project"),
-    help="Spending simulation: projections to 2035 under scenarios (the default, `project`), backtest, calibration.",
-    add_completion=False,
-    rich_markup_mode=None,
+app = group_app(
+    "project",
+    "Spending simulation: projections to 2035 under scenarios (the default, `project`), backtest, calibration.",
 )
 app.command("project")(project)
 app.command("backtest")(backtest)

@@ -21,7 +21,7 @@ from alliance.cli._common import (
     emit,
     note,
 )
-from alliance.cli.groups import default_group
+from alliance.cli.groups import group_app
 from alliance.errors import BadInput
 
 if TYPE_CHECKING:
@@ -125,6 +125,31 @@ def _chart(plot_fn_name: str, frame: pd.DataFrame, path: object) -> None:
         print(f"alliance: wrote {path}", file=sys.stderr)
 
 
+def _target_table(
+    gap: bool, target: float, year: int | None, edition: str | None, country: list[str] | None, fmt: Format
+) -> pd.DataFrame:
+    """Who meets ``target`` (``gap=False``) or the gap to it in % of GDP and USD (``gap=True``), printed."""
+    from alliance.spending import gap_to_target, meets_target
+
+    fn = gap_to_target if gap else meets_target
+    df = fn(target, edition=edition, year=year, countries=country)
+    a = df.attrs
+    where = f"{a['year']}, NATO edition {a['edition']}"
+    if gap:
+        note(a["note"], fmt)
+        title = f"Gap to {a['target']:g}% of GDP — {where} (USD million, current)"
+        caption = a["note"] or "Last row: sum over the allies above (gap % = summed USD gap / total GDP)."
+        cols = ["iso3", "country", "pct_gdp", "gap_pct_gdp", "gdp_usd_current_million", "gap_usd_current_million"]
+    else:
+        title = f"Allies at {a['target']:g}% of GDP or more: {a['n_meeting']} of {a['n_allies']} — {where}"
+        caption = "Iceland has no armed forces and is in no NATO expenditure table."
+        if a["edition"] == 2025 and a["year"] == 2025:
+            caption += " The 2025 edition publishes Germany for 2024 only."
+        cols = ["iso3", "country", "pct_gdp", "meets_target", "gap_pct_gdp"]
+    _show(df, fmt, [*cols, "is_estimate"], title, caption)
+    return df
+
+
 def meets(
     target: TargetOpt = 2.0,
     year: YearOpt = None,
@@ -134,17 +159,8 @@ def meets(
     plot: PlotOpt = None,
 ) -> None:
     """Which allies meet a spending target (% of GDP) in a year and edition, and how many."""
-    from alliance.spending import meets_target
-
     check_plot(plot)
-    df = meets_target(target, edition=edition, year=year, countries=country)
-    a = df.attrs
-    title = f"Allies at {a['target']:g}% of GDP or more: {a['n_meeting']} of {a['n_allies']} — {a['year']}, NATO edition {a['edition']}"
-    caption = "Iceland has no armed forces and is in no NATO expenditure table."
-    if a["edition"] == 2025 and a["year"] == 2025:
-        caption += " The 2025 edition publishes Germany for 2024 only."
-    _show(df, fmt, ["iso3", "country", "pct_gdp", "meets_target", "gap_pct_gdp", "is_estimate"], title, caption)
-    _chart("plot_ranking", df, plot)
+    _chart("plot_ranking", _target_table(False, target, year, edition, country, fmt), plot)
 
 
 def gaps(
@@ -156,17 +172,8 @@ def gaps(
     plot: PlotOpt = None,
 ) -> None:
     """The gap to a target per ally, in % of GDP and current USD, with the alliance total as the last row."""
-    from alliance.spending import gap_to_target
-
     check_plot(plot)
-    df = gap_to_target(target, edition=edition, year=year, countries=country)
-    a = df.attrs
-    title = f"Gap to {a['target']:g}% of GDP — {a['year']}, NATO edition {a['edition']} (USD million, current)"
-    note(a["note"], fmt)
-    cols = ["iso3", "country", "pct_gdp", "gap_pct_gdp", "gdp_usd_current_million", "gap_usd_current_million"]
-    caption = a["note"] or "Last row: sum over the allies above (gap % = summed USD gap / total GDP)."
-    _show(df, fmt, [*cols, "is_estimate"], title, caption)
-    _chart("plot_ranking", df, plot)
+    _chart("plot_ranking", _target_table(True, target, year, edition, country, fmt), plot)
 
 
 def shares(
@@ -304,11 +311,9 @@ SUBCOMMANDS: dict[str, Callable[..., None]] = {
     "path2035": path2035,
 }
 
-app = typer.Typer(
-    cls=default_group("meets"),
-    help="Burden sharing on NATO's figures. Without a subcommand: which allies meet a target (`meets`).",
-    add_completion=False,
-    rich_markup_mode=None,
+app = group_app(
+    "meets",
+    "Burden sharing on NATO's figures. Without a subcommand: which allies meet a target (`meets`).",
 )
 app.command("meets")(meets)
 for _name, _fn in SUBCOMMANDS.items():

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from alliance.dynamics.drivers import HAGUE, WALES, Pledge
 from alliance.errors import BadInput
-from alliance.io import parse_text, validation_lines
+from alliance.io import parse_text, read_user_file, validation_lines
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "MAX_RUNS", "Shock", "SimScenario", "scenario_from_dict", "scenario_from_file"]
 
@@ -224,16 +224,5 @@ def scenario_from_text(text: str, suffix: str, source: str) -> SimScenario:
 
 def scenario_from_file(path: str | Path) -> SimScenario:
     """A scenario from a ``.yaml``, ``.yml`` or ``.json`` file."""
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix not in (".yaml", ".yml", ".json"):
-        raise BadInput(
-            f"scenario file {str(path)!r}: unsupported extension {suffix or '(none)'!r}; valid: .yaml, .yml, .json"
-        )
-    if not p.is_file():
-        raise BadInput(f"scenario file {str(path)!r} not found")
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"scenario file {str(path)!r}: cannot read: {exc}") from None
+    text, suffix = read_user_file(path, "scenario file", (".yaml", ".yml", ".json"))
     return scenario_from_text(text, suffix, str(path))

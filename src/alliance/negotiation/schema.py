@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from alliance.bundled import Bundled, looks_like_path
 from alliance.errors import BadInput
-from alliance.io import atomic_write, parse_text, validation_lines
+from alliance.io import atomic_write, parse_text, read_user_file, validation_lines
 from alliance.negotiation.scenario import Actor, DecisionRule, Issue, Scenario
 from alliance.negotiation.tables import NAME_RE, frame_to_dict, scenario_frame
 
@@ -416,23 +416,12 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     if isinstance(name_or_path, Scenario):
         return name_or_path
     text = str(name_or_path)
-    path = Path(text)
-    suffix = path.suffix.lower()
     if not looks_like_path(name_or_path):
         raw, ext = BUNDLED.text(text)
         return _from_text(raw, ext, f"scenario {text!r}")
-    if suffix not in SCENARIO_SUFFIXES:
-        raise BadInput(
-            f"scenario file {text!r}: unsupported extension {suffix or '(none)'!r}; valid: .yaml, .yml, .json, .csv, .tsv"
-        )
-    if not path.is_file():
-        raise BadInput(f"scenario file {text!r} not found")
+    raw, suffix = read_user_file(text, "scenario file", SCENARIO_SUFFIXES)
     if suffix in (".csv", ".tsv"):
-        return _load_table(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"scenario file {text!r}: cannot read: {exc}") from None
+        return _load_table(Path(text))
     return _from_text(raw, suffix, text)
 
 
