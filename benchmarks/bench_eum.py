@@ -24,7 +24,7 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from alliance.negotiation.forecast import forecast  # noqa: E402
+from alliance.negotiation.forecasting import forecast  # noqa: E402
 from alliance.negotiation.models.eum import PROGRAM, eum_rounds  # noqa: E402
 from alliance.negotiation.models.exchange import exchange_rounds  # noqa: E402
 from alliance.negotiation.schema import load_scenario  # noqa: E402

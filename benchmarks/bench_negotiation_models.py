@@ -16,7 +16,7 @@ import numpy as np
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
-from alliance.negotiation.forecast import forecast  # noqa: E402
+from alliance.negotiation.forecasting import forecast  # noqa: E402
 from alliance.negotiation.models import compromise, consensus, median, nash  # noqa: E402
 from alliance.negotiation.models.batch import Batch  # noqa: E402
 from alliance.negotiation.scenario import DecisionRule  # noqa: E402

@@ -137,7 +137,7 @@ def test_nothing_below_the_cli_imports_it() -> None:
 @pytest.mark.slow
 def test_no_import_cycles_between_modules() -> None:
     graph = _graph()
-    assert "alliance.negotiation.schema" in graph["alliance.negotiation.forecast"]  # function-level edges are seen
+    assert "alliance.negotiation.schema" in graph["alliance.negotiation.forecasting"]  # function-level edges are seen
     assert _cycles(graph) == []
 
 
@@ -168,3 +168,22 @@ def test_the_cycle_finder_counts_imports_inside_functions(source: dict[str, str]
     for name in source:
         MODULES.pop(f"alliance.{name}", None)
     assert bool(_cycles(graph)) is cyclic
+
+
+@pytest.mark.parametrize("package", ["alliance", "alliance.negotiation", "alliance.dynamics", "alliance.spending"])
+def test_no_public_name_shadows_a_submodule(package: str) -> None:
+    """A package attribute named like a submodule is replaced by the module once it is imported (the bug issue 8
+    found in ``alliance.dynamics.backtest``), so public names never reuse a submodule's name."""
+    import importlib
+
+    pkg = importlib.import_module(package)
+    submodules = {
+        m.rsplit(".", 1)[1] for m in MODULES if m.startswith(package + ".") and m.count(".") == package.count(".") + 1
+    }
+    assert sorted(set(pkg.__all__) & submodules) == []
+    for name in pkg.__all__:
+        getattr(pkg, name)  # resolves (lazily where the package is lazy)
+    for sub in submodules:
+        importlib.import_module(f"{package}.{sub}")
+    for name in pkg.__all__:
+        assert not isinstance(getattr(pkg, name), type(importlib)), name  # still the function, not a module

@@ -57,3 +57,52 @@ def test_parse_text_yaml_json_and_errors() -> None:
         parse_text("{a: 1}", ".json", "f.json")
     with pytest.raises(BadInput):
         parse_text("!!python/object/apply:os.system ['true']", ".yaml", "evil.yaml")  # safe loader refuses
+
+
+def test_jsonable_makes_numpy_pandas_and_nan_json_ready() -> None:
+    import datetime as dt
+    import json
+
+    import numpy as np
+    import pandas as pd
+
+    from alliance.io import frame_records, jsonable
+
+    value = {
+        1: np.float64(1.5),
+        "nan": float("nan"),
+        "arr": np.array([[1.0, np.nan], [np.inf, 2.0]]),
+        "scalar": np.array(3.0),
+        "na": pd.NA,
+        "when": pd.Timestamp("2025-06-25"),
+        "day": dt.date(2025, 6, 24),
+        "set": {np.int64(2)},
+        "frame": pd.DataFrame({"a": [1, 2], "b": [np.nan, 0.5]}),
+    }
+    out = jsonable(value)
+    json.dumps(out, allow_nan=False)  # strict JSON: no NaN, no NumPy types
+    assert out["1"] == 1.5 and out["nan"] is None and out["arr"] == [[1.0, None], [None, 2.0]]
+    assert out["scalar"] == 3.0 and out["na"] is None and out["when"].startswith("2025-06-25")
+    assert out["day"] == "2025-06-24" and out["set"] == [2]
+    assert out["frame"] == [{"a": 1, "b": None}, {"a": 2, "b": 0.5}] == frame_records(value["frame"])
+
+
+def test_save_figure_writes_each_suffix_with_its_backend_and_refuses_the_wrong_kind(tmp_path: Path) -> None:
+    import plotly.graph_objects as go
+
+    from alliance.io import figure_backend, mpl_figure, save_figure
+
+    fig = mpl_figure(3, 2)
+    fig.add_subplot().plot([0, 1], [1, 0])
+    assert save_figure(fig, tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
+    assert "<svg" in save_figure(fig, tmp_path / "a.svg").read_text()
+    page = save_figure(go.Figure(go.Bar(x=[1], y=[2])), tmp_path / "a.html").read_text()
+    assert "<html" in page and '<script src="http' not in page  # plotly.js inlined: opens offline
+    with pytest.raises(BadInput, match="matplotlib figure cannot be saved as .html"):
+        save_figure(fig, tmp_path / "b.html")
+    with pytest.raises(BadInput, match="plotly figure cannot be saved as .png"):
+        save_figure(go.Figure(), tmp_path / "b.png")
+    with pytest.raises(BadInput, match=r"must end in \.png, \.svg or \.html"):
+        save_figure(fig, tmp_path / "b.pdf")
+    assert figure_backend(tmp_path / "x.HTML") == "plotly" and figure_backend(None) == "matplotlib"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "a.png", "a.svg"]

@@ -34,8 +34,8 @@ _LAZY: dict[str, str] = {
     "check_claims": "alliance.claims",
     # negotiation
     "load_scenario": "alliance.negotiation.schema",
-    "forecast": "alliance.negotiation.forecast",
-    "forecast_all": "alliance.negotiation.forecast",
+    "forecast": "alliance.negotiation.forecasting",
+    "forecast_all": "alliance.negotiation.forecasting",
     # backtest on DEU
     "load_deu": "alliance.negotiation.backtest.deu",
     "deu_backtest": "alliance.negotiation.backtest.scoring",

@@ -1,6 +1,6 @@
-"""Exceptions that the interfaces turn into exit codes and HTTP statuses.
+"""Exceptions that the command line turns into exit codes.
 
-``BadInput`` is a user mistake (exit code 2, HTTP 4xx): an unknown country, a year out of range, a malformed
+``BadInput`` is a user mistake (exit code 2): an unknown country, a year out of range, a malformed
 scenario file. ``AllianceError`` is a failure of the tool itself (exit code 1). Messages are one line that names
 the bad value and what would be valid.
 """
@@ -15,7 +15,7 @@ class AllianceError(Exception):
 
 
 class BadInput(AllianceError, ValueError):
-    """Invalid user input: a value, a flag, a file (exit code 2, HTTP 422)."""
+    """Invalid user input: a value, a flag, a file (exit code 2)."""
 
 
 def one_of(what: str, value: object, valid: Iterable[object]) -> BadInput:

@@ -10,7 +10,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from alliance.errors import BadInput
-from alliance.negotiation.forecast import Forecast, forecast, forecast_all, option_takers
+from alliance.negotiation.forecasting import Forecast, forecast, forecast_all, option_takers
 from alliance.negotiation.models import model_names
 from alliance.negotiation.plots import plot_forecasts
 from alliance.negotiation.scenario import Actor, Issue, Scenario

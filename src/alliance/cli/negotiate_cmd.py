@@ -48,7 +48,7 @@ def parse_models(spec: str) -> list[str] | None:
 
 def _rounds_option(rounds: int | None, models: list[str] | None) -> dict[str, Any]:
     """``{"rounds": n}`` for the iterating models, after checking the flag makes sense for the models chosen."""
-    from alliance.negotiation.forecast import option_takers
+    from alliance.negotiation.forecasting import option_takers
 
     if rounds is None:
         return {}
@@ -85,7 +85,7 @@ def forecast(
     """Forecast a negotiation: per model and issue the outcome, nearest wording, blockers, pivotal actors."""
     import pandas as pd
 
-    from alliance.negotiation.forecast import forecast_all
+    from alliance.negotiation.forecasting import forecast_all
     from alliance.negotiation.models import UNAVAILABLE
     from alliance.negotiation.plots import plot_forecasts
 

@@ -20,9 +20,9 @@ from typing import Any
 
 #: Public name -> module that defines it.
 _LAZY: dict[str, str] = {
-    "Forecast": "alliance.negotiation.forecast",
-    "forecast": "alliance.negotiation.forecast",
-    "forecast_all": "alliance.negotiation.forecast",
+    "Forecast": "alliance.negotiation.forecasting",
+    "forecast": "alliance.negotiation.forecasting",
+    "forecast_all": "alliance.negotiation.forecasting",
     "Scenario": "alliance.negotiation.scenario",
     "load_scenario": "alliance.negotiation.schema",
     "list_scenarios": "alliance.negotiation.schema",

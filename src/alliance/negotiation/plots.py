@@ -14,7 +14,7 @@ from alliance.io import figure_backend, mpl_figure, save_figure
 from alliance.negotiation.models.batch import batch_from_scenario, safe_weights
 
 if TYPE_CHECKING:
-    from alliance.negotiation.forecast import Forecast
+    from alliance.negotiation.forecasting import Forecast
     from alliance.negotiation.scenario import Scenario
 
 __all__ = ["plot_forecasts"]

@@ -213,6 +213,12 @@ class Path2035(Result):
             "definition": "spending in `by` = share of GDP / 100 x real GDP grown at gdp_growth from the base year",
         }
 
+    def figure(self, backend: str = "matplotlib") -> Any:
+        """Stacked bars per scenario: US and Europe+Canada spending in ``by``."""
+        from alliance.spending.plots import plot_path2035
+
+        return plot_path2035(self.scenarios, backend=backend)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python summary: parameters, scenario totals and the difference."""
         return jsonable(

@@ -17,7 +17,7 @@ import pandas as pd
 
 from alliance.io import figure_backend, mpl_figure, save_figure
 
-__all__ = ["plot_burden_shares", "plot_hague_path", "plot_olson_zeckhauser", "plot_ranking"]
+__all__ = ["plot_burden_shares", "plot_hague_path", "plot_olson_zeckhauser", "plot_path2035", "plot_ranking"]
 
 _TARGET_COLOURS = {2.0: "#7f7f7f", 3.5: "#d62728", 5.0: "#1f77b4"}
 
@@ -243,6 +243,49 @@ def plot_hague_path(
     ax.set_xticks(x, codes, rotation=90, fontsize=8)
     ax.axhline(0, color="grey", lw=0.8)
     ax.set_ylabel("% a year (real)")
+    ax.set_title(title, fontsize=9)
+    ax.legend(frameon=False)
+    return _finish(fig, path)
+
+
+def plot_path2035(
+    scenarios: pd.DataFrame,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    title: str | None = None,
+    backend: str | None = None,
+) -> Any:
+    """Stacked bars per 2035 scenario: US and Europe+Canada spending, USD billion at constant 2021 prices.
+
+    Args:
+        scenarios: the scenario table of :func:`alliance.spending.scenario_2035` (``Path2035.scenarios``).
+    """
+    kind = figure_backend(path, backend)
+    a = scenarios.attrs
+    title = title or (
+        f"Alliance defence spending in {a.get('by', 2035)} at {a.get('target', 3.5):g}% of GDP "
+        f"(from {a.get('base_year', '')}, NATO edition {a.get('edition', '')}), USD bn constant 2021"
+    )
+    names = scenarios["scenario"].astype(str).tolist()
+    parts = [
+        ("us_usd_constant2021_million", "United States", "#3182bd"),
+        ("europe_canada_usd_constant2021_million", "Europe and Canada", "#9ecae1"),
+    ]
+    if kind == "plotly":
+        import plotly.graph_objects as go
+
+        bars = [go.Bar(x=names, y=scenarios[col] / 1000.0, name=label, marker_color=c) for col, label, c in parts]
+        fig = go.Figure(bars)
+        fig.update_layout(title=title, barmode="stack", yaxis_title="USD bn (constant 2021)", template="plotly_white")
+        return _finish(fig, path)
+    fig = mpl_figure(8, 4.5)
+    ax = fig.add_subplot()
+    bottom = None
+    for col, label, c in parts:
+        values = scenarios[col].to_numpy(dtype=float) / 1000.0
+        ax.bar(names, values, bottom=bottom, label=label, color=c)
+        bottom = values if bottom is None else bottom + values
+    ax.set_ylabel("USD bn (constant 2021)")
     ax.set_title(title, fontsize=9)
     ax.legend(frameon=False)
     return _finish(fig, path)

@@ -2,7 +2,7 @@
 
 A model is a pure function ``solve(scenario, **options) -> ModelOutcome`` (no hidden state). Array-level
 kernels that evaluate a batch of runs, shaped ``(runs, actors, issues)``, sit beside it in the same module so
-Monte Carlo sweeps and backtests call them directly. :mod:`alliance.negotiation.forecast` turns a
+Monte Carlo sweeps and backtests call them directly. :mod:`alliance.negotiation.forecasting` turns a
 ``ModelOutcome`` into a ``Forecast`` with reasons (blockers, pivotal actors, cohesion, explanation).
 """
 

@@ -1,7 +1,7 @@
 """A batch of scenarios as arrays shaped ``(runs, actors, issues)``: the input of every model kernel.
 
 Kernels evaluate many variants of one scenario at once (Monte Carlo draws, backtest cases padded to a common
-shape, the leave-one-out and perturbed copies that :mod:`alliance.negotiation.forecast` uses to find pivotal
+shape, the leave-one-out and perturbed copies that :mod:`alliance.negotiation.forecasting` uses to find pivotal
 actors). Conventions follow :class:`~alliance.negotiation.scenario.ScenarioArrays`: a NaN position means the actor
 does not take part in that issue (in that run); saliences are 0-1; a NaN reversion means none is known.
 """
