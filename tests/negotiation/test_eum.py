@@ -19,8 +19,6 @@ from alliance.negotiation.models.eum import (
     PROBABILITY,
     PROGRAM,
     VOTES,
-    _support,
-    _support_tensor,
     eum_rounds,
     solve,
     weighted_median,
@@ -268,30 +266,6 @@ def test_agreement_and_single_actor_mean_no_moves() -> None:
     path, medians, means = eum_rounds(x, c, s, 3)
     assert_allclose(path[0, -1, :, 0], 5.0)
     assert path[0, -1, 0, 1] == 3.0 and medians[0, -1, 1] == 3.0 and means[0, -1, 1] == 3.0
-
-
-def test_sorted_support_equals_the_three_actor_tensor() -> None:
-    """Step 3's numerator by cumulative sums equals the direct (A, A, A) sum, ties and absent actors included."""
-    rng = np.random.default_rng(3)
-    for blocs in (False, True):
-        x = rng.uniform(-20.0, 100.0, (3, 2, 9))
-        if blocs:
-            x = np.round(x / 30.0) * 30.0
-        w = rng.uniform(0.0, 1.0, x.shape)
-        w[0, 0, 2] = 0.0  # an absent actor carries no weight
-        assert_allclose(_support(x, w), _support_tensor(x, w), atol=1e-10)
-
-
-def test_kernel_gives_the_same_rounds_with_either_support_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    from alliance.negotiation.models import eum
-
-    rng = np.random.default_rng(11)
-    x = np.round(rng.uniform(0, 100, (4, 12, 3)) / 10.0) * 10.0
-    c, s = rng.uniform(0.1, 1, (4, 12)), rng.uniform(0.1, 1, (4, 12, 3))
-    tensor = eum_rounds(x, c, s, 6)
-    monkeypatch.setattr(eum, "_TENSOR_CELLS", 0)  # force the sorted cumulative sums
-    for a, b in zip(tensor, eum_rounds(x, c, s, 6), strict=True):
-        assert_allclose(a, b, atol=1e-9)
 
 
 def test_weighted_median_is_the_condorcet_winner() -> None:
