@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from alliance.negotiation.models import eum_kernel
+from alliance.errors import BadInput
+from alliance.negotiation.models import eum_kernel, eum_numba
 from alliance.negotiation.models.eum import OFFERS, PERSPECTIVE, PROBABILITY, PROGRAM, VOTES, eum_rounds
 from alliance.negotiation.schema import load_scenario
 
@@ -39,6 +40,8 @@ def _load_reference() -> ModuleType:
 
 
 REF = _load_reference()
+#: Both kernels: the NumPy one always, the compiled one where numba is installed (the ``fast`` extra).
+ENGINES = ["numpy", pytest.param("numba", marks=pytest.mark.skipif(not eum_numba.available(), reason="no numba"))]
 #: The reference warns on issues nobody takes part in (a NaN median, as documented); the kernel does not.
 pytestmark = pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
 
@@ -79,17 +82,19 @@ def _emissions() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     )
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("reading", READINGS, ids=lambda r: "-".join(r.values()))
-def test_emissions_and_hague_equal_the_reference(reading: dict[str, str]) -> None:
+def test_emissions_and_hague_equal_the_reference(reading: dict[str, str], engine: str) -> None:
     """Known answers: the emissions case (8 rounds, Q = 1 and 0.5) and hague-2025 (10 rounds), every reading."""
     x, c, s = _emissions()
     for q in (1.0, 0.5):
         args = (x, c, s, 8)
         kw = {"q": q, "low": 4.0, "high": 10.0, "return_risk": True, **reading}
-        _same(eum_rounds(*args, **kw), REF.eum_rounds(*args, **kw))
+        _same(eum_rounds(*args, engine=engine, **kw), REF.eum_rounds(*args, **kw))
     arr = load_scenario("hague-2025").arrays()
     args = (arr.positions[None], arr.capability[None], arr.salience[None], 10)
-    _same(eum_rounds(*args, return_risk=True, **reading), REF.eum_rounds(*args, return_risk=True, **reading))
+    kw = {"return_risk": True, **reading}
+    _same(eum_rounds(*args, engine=engine, **kw), REF.eum_rounds(*args, **kw))
 
 
 @st.composite
@@ -107,25 +112,41 @@ def _batches(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return x, c, s
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @settings(max_examples=80, deadline=None)
-@given(_batches(), st.sampled_from(READINGS), st.sampled_from([1.0, 0.5]), st.booleans())
+@given(case=_batches(), reading=st.sampled_from(READINGS), q=st.sampled_from([1.0, 0.5]), scaled=st.booleans())
 def test_random_batches_equal_the_reference_and_their_single_runs(
-    case: tuple[np.ndarray, np.ndarray, np.ndarray], reading: dict[str, str], q: float, scaled: bool
+    case: tuple[np.ndarray, np.ndarray, np.ndarray], reading: dict[str, str], q: float, scaled: bool, engine: str
 ) -> None:
     x, c, s = case
     kw = {"q": q, "return_risk": True, **reading, **({"low": 0.0, "high": 100.0} if scaled else {})}
-    batch = eum_rounds(x, c, s, 4, **kw)
+    batch = eum_rounds(x, c, s, 4, engine=engine, **kw)
     _same(batch, REF.eum_rounds(x, c, s, 4, **kw))
     for r in range(x.shape[0]):
-        single = eum_rounds(x[r : r + 1], c[r : r + 1], s[r : r + 1], 4, **kw)
+        single = eum_rounds(x[r : r + 1], c[r : r + 1], s[r : r + 1], 4, engine=engine, **kw)
         _same(tuple(b[r : r + 1] for b in batch), single, atol=1e-12)
 
 
-def test_many_actors_in_chunks_equal_the_reference() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_many_actors_in_chunks_equal_the_reference(engine: str) -> None:
     """More rows than one chunk, and 40 actors (the reference's sorted-sum path), PROGRAM and defaults."""
     rng = np.random.default_rng(5)
     x = np.round(rng.uniform(0, 100, (30, 40, 2)), 1)
     c, s = rng.uniform(0.1, 1, (30, 40)), rng.uniform(0.1, 1, (30, 40, 2))
     for opts in ({}, PROGRAM):
         kw = {"low": 0.0, "high": 100.0, "return_risk": True, **opts}
-        _same(eum_rounds(x, c, s, 6, **kw), REF.eum_rounds(x, c, s, 6, **kw))
+        _same(eum_rounds(x, c, s, 6, engine=engine, **kw), REF.eum_rounds(x, c, s, 6, **kw))
+
+
+def test_engine_names_are_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    x, c, s = np.ones((1, 2, 1)), np.ones((1, 2)), np.ones((1, 2, 1))
+    with pytest.raises(BadInput, match="engine"):
+        eum_rounds(x, c, s, 1, engine="fortran")
+    monkeypatch.setenv("ALLIANCE_EUM_ENGINE", "cuda")
+    with pytest.raises(BadInput, match="cuda"):
+        eum_rounds(x, c, s, 1)
+    monkeypatch.setattr(eum_numba, "available", lambda: False)
+    with pytest.raises(BadInput, match="alliance\\[fast\\]"):
+        eum_rounds(x, c, s, 1, engine="numba")
+    monkeypatch.setenv("ALLIANCE_EUM_ENGINE", "auto")
+    assert_allclose(eum_rounds(x, c, s, 1)[1], 1.0)  # falls back to NumPy

@@ -54,6 +54,8 @@ leaves room, each documented where it is coded:
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -78,6 +80,8 @@ VOTES = ("linear", "risk")
 OFFERS = ("least", "ranked", "program")
 #: The options of Scholz et al.'s own program (see :func:`eum_rounds`): medians 8.42, 9.61, 9.96 on the emissions case.
 PROGRAM = {"probability": "global", "perspective": "receiver", "votes": "risk", "offers": "program"}
+#: Kernels of :func:`eum_rounds`: the compiled one when numba is installed ("auto"), or either explicitly.
+ENGINES = ("auto", "numpy", "numba")
 _TOL = 1e-12  # tolerance on expected utilities (values are O(1)) and on weighted distance sums
 
 
@@ -132,6 +136,20 @@ def _as_batch(
     return x, np.broadcast_to(c, x.shape), s
 
 
+def _engine(name: str | None) -> Callable[..., tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The row kernel for ``engine`` (see :func:`eum_rounds`)."""
+    from alliance.negotiation.models import eum_numba
+
+    name = name or os.environ.get("ALLIANCE_EUM_ENGINE") or "auto"
+    if name not in ENGINES:
+        raise one_of("EUM engine", name, ENGINES)
+    if name == "numba" and not eum_numba.available():
+        raise BadInput("EUM engine 'numba' needs numba: pip install 'alliance[fast]' (or use engine='numpy')")
+    if name == "numpy" or (name == "auto" and not eum_numba.available()):
+        return run_rows
+    return eum_numba.run_rows
+
+
 def eum_rounds(
     positions: np.ndarray,
     capability: np.ndarray,
@@ -146,6 +164,7 @@ def eum_rounds(
     votes: str = "linear",
     offers: str = "ranked",
     return_risk: bool = False,
+    engine: str | None = None,
 ) -> tuple[np.ndarray, ...]:
     """Run the expected utility model for a batch of runs.
 
@@ -166,6 +185,9 @@ def eum_rounds(
             (the authors' program: ranked, but compromises chosen by the lowest weighted position).
             ``**PROGRAM`` selects all four options of the authors' program.
         return_risk: also return the risk exponents ``r_i`` of the last round, shape ``(runs, actors, issues)``.
+        engine: ``"numba"`` (the compiled kernel, ``pip install 'alliance[fast]'``), ``"numpy"`` or ``"auto"``
+            (numba when installed); default: the ``ALLIANCE_EUM_ENGINE`` environment variable, else ``"auto"``.
+            Both give the same results (to 1e-9, pinned in the tests).
 
     Returns:
         ``(positions_by_round, medians, means)`` shaped ``(runs, rounds + 1, actors, issues)``,
@@ -205,7 +227,7 @@ def eum_rounds(
     scale = np.where(mask.sum(axis=-1) >= 2, scale, 0.0)
 
     n_rows = n_runs * n_iss
-    rows_path, rows_med, rows_risk = run_rows(
+    rows_path, rows_med, rows_risk = _engine(engine)(
         xf.reshape(n_rows, n_act),
         wf.reshape(n_rows, n_act),
         sf.reshape(n_rows, n_act),

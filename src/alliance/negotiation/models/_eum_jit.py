@@ -1,0 +1,283 @@
+"""The numba-compiled EUM round (imported only by :mod:`alliance.negotiation.models.eum_numba`, when numba is there).
+
+Formulas and names follow :mod:`alliance.negotiation.models.eum_kernel`; here each row (one issue of one run) is
+compacted to its involved actors and every step is a loop over actor pairs.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+_TOL = 1e-12
+
+
+@njit(cache=True)
+def _status_base(dmu_mover: float, d: float) -> float:
+    spread = dmu_mover + d
+    if dmu_mover < d:
+        return max(0.5 - 0.25 * spread, 0.0)
+    return 0.5 + 0.25 * spread
+
+
+@njit(cache=True)
+def _median(xs: np.ndarray, ws: np.ndarray, n: int) -> float:
+    """Step 1 on the compacted row: the position minimising sum_k w_k |x_k - x_j|, midpoint of exact ties."""
+    best = np.inf
+    pull = np.empty(n)
+    for j in range(n):
+        tot = 0.0
+        for k in range(n):
+            tot += ws[k] * abs(xs[k] - xs[j])
+        pull[j] = tot
+        if tot < best:
+            best = tot
+    lo, hi = np.inf, -np.inf
+    lim = best + _TOL * (1.0 + abs(best))
+    for j in range(n):
+        if pull[j] <= lim:
+            lo = min(lo, xs[j])
+            hi = max(hi, xs[j])
+    return 0.5 * (lo + hi)
+
+
+@njit(cache=True)
+def _sides(xs: np.ndarray, n: int, order: np.ndarray, count: np.ndarray, merged: np.ndarray) -> None:
+    """Voters sorted by position (``order``); ``count[p, q]`` voters strictly below the midpoint of the p-th and
+    q-th lowest (p < q); ``merged[k]`` the others' indices by distance from voter k (self first)."""
+    order[:n] = np.argsort(xs[:n], kind="mergesort")
+    for p in range(n):
+        c = p
+        yp = xs[order[p]]
+        for qq in range(p + 1, n):
+            mid = 0.5 * (yp + xs[order[qq]])
+            while c < n and xs[order[c]] < mid:
+                c += 1
+            count[p, qq] = c
+    for p in range(n):
+        k = order[p]
+        merged[k, 0] = k
+        lo, hi = p - 1, p + 1
+        for m in range(1, n):
+            if hi >= n or (lo >= 0 and xs[k] - xs[order[lo]] <= xs[order[hi]] - xs[k]):
+                merged[k, m] = order[lo]
+                lo -= 1
+            else:
+                merged[k, m] = order[hi]
+                hi += 1
+
+
+@njit(cache=True)
+def _probability(
+    xs: np.ndarray,
+    loss: np.ndarray,
+    ws: np.ndarray,
+    n: int,
+    order: np.ndarray,
+    count: np.ndarray,
+    merged: np.ndarray,
+    glob: bool,
+    prefix: np.ndarray,
+    prob: np.ndarray,
+) -> None:
+    """Step 3 for every ordered pair from ``loss[k, m]`` (increasing in the distance for every voter k)."""
+    for m in range(n):
+        prefix[0, m] = 0.0
+    for c in range(n):
+        k = order[c]
+        for m in range(n):
+            prefix[c + 1, m] = prefix[c, m] + ws[k] * loss[k, m]
+    norm = 0.0
+    if glob:
+        for k in range(n):
+            tot = 0.0
+            for r in range(n):
+                tot += loss[k, merged[k, r]] * (2.0 * (r + 1) - n - 1.0)
+            norm += ws[k] * (2.0 * tot)
+    for p in range(n):
+        i = order[p]
+        prob[i, i] = 0.0
+        for qq in range(p + 1, n):
+            j = order[qq]
+            if xs[i] == xs[j]:  # the same position: nobody votes for either
+                nij = 0.0
+                nji = 0.0
+            else:
+                c = count[p, qq]
+                nij = prefix[c, j] - prefix[c, i]  # voters below the midpoint side with the lower actor i
+                nji = nij + prefix[n, i] - prefix[n, j]
+                nij = max(nij, 0.0)
+                nji = max(nji, 0.0)
+            if glob:
+                prob[i, j] = nij / norm if norm > 0.0 else 0.0
+                prob[j, i] = nji / norm if norm > 0.0 else 0.0
+            else:
+                den = 2.0 * nij - (prefix[n, j] - prefix[n, i])
+                prob[i, j] = nij / den if den > _TOL * (1.0 + abs(den)) else 0.5
+                den = 2.0 * nji - (prefix[n, i] - prefix[n, j])
+                prob[j, i] = nji / den if den > _TOL * (1.0 + abs(den)) else 0.5
+
+
+@njit(cache=True)
+def rows(
+    x: np.ndarray,
+    w: np.ndarray,
+    sal: np.ndarray,
+    mask: np.ndarray,
+    scale: np.ndarray,
+    rounds: int,
+    q: float,
+    glob: bool,
+    own: bool,
+    risk_votes: bool,
+    offers: int,
+    path: np.ndarray,
+    medians: np.ndarray,
+    risk_out: np.ndarray,
+) -> None:
+    n_rows, n_act = x.shape
+    idx = np.empty(n_act, np.int64)
+    xs = np.empty(n_act)
+    ws = np.empty(n_act)
+    ss = np.empty(n_act)
+    new = np.empty(n_act)
+    dmu = np.empty(n_act)
+    r = np.empty(n_act)
+    usq = np.empty(n_act)
+    order = np.empty(n_act, np.int64)
+    count = np.zeros((n_act, n_act), np.int64)
+    merged = np.empty((n_act, n_act), np.int64)
+    draw = np.empty((n_act, n_act))
+    dist = np.empty((n_act, n_act))
+    loss = np.empty((n_act, n_act))
+    prob = np.empty((n_act, n_act))
+    prefix = np.empty((n_act + 1, n_act))
+    a = np.empty((n_act, n_act))
+    b = np.empty((n_act, n_act))
+    for row in range(n_rows):
+        n = 0
+        for k in range(n_act):
+            path[row, 0, k] = x[row, k]
+            if mask[row, k]:
+                idx[n] = k
+                xs[n] = x[row, k]
+                ws[n] = w[row, k]
+                ss[n] = sal[row, k]
+                n += 1
+        active = scale[row] > 0.0
+        rs = scale[row] if active else 1.0
+        for t in range(rounds):
+            mu = _median(xs, ws, n) if n > 0 else np.nan
+            medians[row, t] = mu
+            for i in range(n):
+                dmu[i] = min(abs(xs[i] - mu) / rs, 1.0)
+                for j in range(n):
+                    dr = abs(xs[i] - xs[j])
+                    draw[i, j] = dr
+                    dist[i, j] = min(dr / rs, 1.0)
+            _sides(xs, n, order, count, merged)
+            _probability(xs, draw, ws, n, order, count, merged, glob, prefix, prob)
+            # Step 5: security with r = 1, then the risk exponents.
+            hi, lo = -np.inf, np.inf
+            for i in range(n):
+                sec = 0.0
+                for j in range(n):
+                    if j == i:
+                        continue
+                    d = dist[j, i]
+                    eu = ss[i] * (prob[j, i] * (2.0 * d) + (1.0 - prob[j, i]) * (-2.0 * d)) + (1.0 - ss[i]) * (2.0 * d)
+                    eu = eu - q * 0.0
+                    if q != 1.0:
+                        eu = eu - (1.0 - q) * (2.0 - 4.0 * _status_base(dmu[j], d))
+                    sec += eu
+                r[i] = sec
+                hi = max(hi, sec)
+                lo = min(lo, sec)
+            span = hi - lo
+            for i in range(n):
+                rel = (2.0 * r[i] - hi - lo) / span if span > _TOL else 0.0
+                r[i] = (1.0 - rel / 3.0) / (1.0 + rel / 3.0)
+                usq[i] = 2.0 - 4.0 * 0.5 ** r[i]
+            if risk_votes:
+                for k in range(n):
+                    for m in range(n):
+                        loss[k, m] = dist[k, m] ** r[k]
+                _probability(xs, loss, ws, n, order, count, merged, glob, prefix, prob)
+            # Expected utilities with the receiver j's exponent (a: E_i(ij), b: E_j(ji)); "own": a with r_i.
+            for i in range(n):
+                for j in range(n):
+                    if i == j:
+                        continue
+                    d = dist[i, j]
+                    rj = r[j]
+                    u_s = 2.0 - 4.0 * (0.5 - 0.5 * d) ** rj
+                    u_f = 2.0 - 4.0 * (0.5 + 0.5 * d) ** rj
+                    bb = ss[i] * (prob[j, i] * u_s + (1.0 - prob[j, i]) * u_f) + (1.0 - ss[i]) * u_s - q * usq[j]
+                    if q != 1.0:
+                        bb = bb - (1.0 - q) * (2.0 - 4.0 * _status_base(dmu[j], d) ** rj)
+                    b[i, j] = bb
+                    if own:
+                        ri = r[i]
+                        u_s = 2.0 - 4.0 * (0.5 - 0.5 * d) ** ri
+                        u_f = 2.0 - 4.0 * (0.5 + 0.5 * d) ** ri
+                        aa = ss[j] * (prob[i, j] * u_s + (1.0 - prob[i, j]) * u_f) + (1.0 - ss[j]) * u_s - q * usq[i]
+                        if q != 1.0:
+                            aa = aa - (1.0 - q) * (2.0 - 4.0 * _status_base(dmu[i], d) ** ri)
+                    else:
+                        aa = ss[j] * (prob[i, j] * u_s + (1.0 - prob[i, j]) * u_f) + (1.0 - ss[j]) * u_s - q * usq[j]
+                        if q != 1.0:
+                            aa = aa - (1.0 - q) * (2.0 - 4.0 * _status_base(dmu[i], d) ** rj)
+                    a[i, j] = aa
+            # Steps 6-7: the offer each receiver j accepts.
+            for j in range(n):
+                best_kind = 3
+                best_key = np.inf
+                for sweep in range(2):
+                    pick = np.inf
+                    for i in range(n):
+                        if i == j:
+                            continue
+                        aa, bb = a[i, j], b[i, j]
+                        if not aa > _TOL:
+                            continue
+                        kind = 3
+                        if bb > _TOL and bb < aa - _TOL:
+                            kind = 0
+                            target = xs[i]
+                        elif bb < -_TOL and -bb > aa + _TOL:
+                            kind = 2
+                            target = xs[i]
+                        elif bb < -_TOL and aa > -bb + _TOL:
+                            kind = 1
+                            target = xs[j] + (xs[i] - xs[j]) * abs(bb / aa)
+                        else:
+                            continue
+                        shift = abs(target - xs[j])
+                        if not shift > 0.0:
+                            continue
+                        key = shift
+                        if offers == 2 and kind == 1:
+                            key = (abs(bb) * xs[j] + abs(aa) * xs[i]) / (abs(aa) + abs(bb))
+                        if offers == 0:
+                            kind = 0
+                        if sweep == 0:
+                            if kind < best_kind:
+                                best_kind = kind
+                                best_key = key
+                            elif kind == best_kind and key < best_key:
+                                best_key = key
+                        elif kind == best_kind and key <= best_key + _TOL * (1.0 + abs(best_key)):
+                            pick = min(pick, target)
+                    if sweep == 1:
+                        new[j] = pick if math.isfinite(pick) else xs[j]
+            if active:
+                for j in range(n):
+                    xs[j] = new[j]
+            for k in range(n_act):
+                path[row, t + 1, k] = x[row, k]
+            for j in range(n):
+                path[row, t + 1, idx[j]] = xs[j]
+        for j in range(n):
+            risk_out[row, idx[j]] = r[j] if rounds > 0 else 1.0
