@@ -12,6 +12,37 @@ import numpy as np
 from numba import njit
 
 _TOL = 1e-12
+_LOG2E = 1.4426950408889634
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+_EXP2_NEG = 2.0 ** -np.arange(0, 1023, dtype=np.float64)  # 2^-k for k = 0..1022
+
+
+@njit(cache=True, inline="always")
+def _exp_nonpos(v: float) -> float:
+    """``exp(v)`` for ``v <= 0`` within 1 ulp (0 below ``e^-708`` and for ``-inf``), branch-free so that loops
+    over it vectorise: Cody-Waite reduction ``v = k ln 2 + r``, a degree-13 Taylor polynomial, ``2^k`` from a table.
+    Powers ``B ** r`` of the utilities (``B`` in [0, 1]) are ``exp(r log B)``, with one logarithm per unordered pair.
+    """
+    c = v if v > -708.0 else -708.0
+    k = math.floor(c * _LOG2E + 0.5)
+    r = (c - k * _LN2_HI) - k * _LN2_LO
+    p = 1.0 / 6227020800.0
+    p = p * r + 1.0 / 479001600.0
+    p = p * r + 1.0 / 39916800.0
+    p = p * r + 1.0 / 3628800.0
+    p = p * r + 1.0 / 362880.0
+    p = p * r + 1.0 / 40320.0
+    p = p * r + 1.0 / 5040.0
+    p = p * r + 1.0 / 720.0
+    p = p * r + 1.0 / 120.0
+    p = p * r + 1.0 / 24.0
+    p = p * r + 1.0 / 6.0
+    p = p * r + 0.5
+    p = p * r + 1.0
+    p = p * r + 1.0
+    res = p * _EXP2_NEG[np.int64(-k)]
+    return res if v > -708.0 else 0.0
 
 
 @njit(cache=True)
@@ -156,6 +187,10 @@ def rows(
     prefix = np.empty((n_act + 1, n_act))
     a = np.empty((n_act, n_act))
     b = np.empty((n_act, n_act))
+    lb1 = np.empty((n_act, n_act))
+    lb2 = np.empty((n_act, n_act))
+    p1 = np.empty((n_act, n_act))
+    p2 = np.empty((n_act, n_act))
     for row in range(n_rows):
         n = 0
         for k in range(n_act):
@@ -202,9 +237,34 @@ def rows(
                 usq[i] = 2.0 - 4.0 * 0.5 ** r[i]
             if risk_votes:
                 for k in range(n):
+                    loss[k, k] = 0.0
+                    lb1[k, k] = 0.0
+                    for m in range(k + 1, n):
+                        lg = math.log(dist[k, m])
+                        lb1[k, m] = lg
+                        lb1[m, k] = lg
+                for k in range(n):
+                    rk = r[k]
                     for m in range(n):
-                        loss[k, m] = dist[k, m] ** r[k]
+                        if m != k:
+                            loss[k, m] = _exp_nonpos(rk * lb1[k, m])
                 _probability(xs, loss, ws, n, order, count, merged, glob, prefix, prob)
+            # Powers (0.5 -+ 0.5 d) ** r_j of the receiver j; p1[j, i] and p2[j, i] carry r_i.
+            for i in range(n):
+                lb1[i, i] = 0.0  # the diagonal is never used; any value <= 0 keeps the table index in range
+                lb2[i, i] = 0.0
+                for j in range(i + 1, n):
+                    d = dist[i, j]
+                    l1 = math.log(0.5 - 0.5 * d)
+                    l2 = math.log(0.5 + 0.5 * d)
+                    lb1[i, j] = l1
+                    lb1[j, i] = l1
+                    lb2[i, j] = l2
+                    lb2[j, i] = l2
+            for i in range(n):
+                for j in range(n):
+                    p1[i, j] = _exp_nonpos(r[j] * lb1[i, j])
+                    p2[i, j] = _exp_nonpos(r[j] * lb2[i, j])
             # Expected utilities with the receiver j's exponent (a: E_i(ij), b: E_j(ji)); "own": a with r_i.
             for i in range(n):
                 for j in range(n):
@@ -212,16 +272,16 @@ def rows(
                         continue
                     d = dist[i, j]
                     rj = r[j]
-                    u_s = 2.0 - 4.0 * (0.5 - 0.5 * d) ** rj
-                    u_f = 2.0 - 4.0 * (0.5 + 0.5 * d) ** rj
+                    u_s = 2.0 - 4.0 * p1[i, j]
+                    u_f = 2.0 - 4.0 * p2[i, j]
                     bb = ss[i] * (prob[j, i] * u_s + (1.0 - prob[j, i]) * u_f) + (1.0 - ss[i]) * u_s - q * usq[j]
                     if q != 1.0:
                         bb = bb - (1.0 - q) * (2.0 - 4.0 * _status_base(dmu[j], d) ** rj)
                     b[i, j] = bb
                     if own:
                         ri = r[i]
-                        u_s = 2.0 - 4.0 * (0.5 - 0.5 * d) ** ri
-                        u_f = 2.0 - 4.0 * (0.5 + 0.5 * d) ** ri
+                        u_s = 2.0 - 4.0 * p1[j, i]
+                        u_f = 2.0 - 4.0 * p2[j, i]
                         aa = ss[j] * (prob[i, j] * u_s + (1.0 - prob[i, j]) * u_f) + (1.0 - ss[j]) * u_s - q * usq[i]
                         if q != 1.0:
                             aa = aa - (1.0 - q) * (2.0 - 4.0 * _status_base(dmu[i], d) ** ri)
