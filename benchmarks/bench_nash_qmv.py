@@ -8,6 +8,7 @@ time of ``nash.solve`` over every issue of the DEU calibration half (as ``allian
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
@@ -27,7 +28,7 @@ def main() -> None:
         print(f"batch of {runs} runs x 33 actors x 4 issues:")
         for name, fn in (
             ("consensus", lambda b=b: nash.solve_batch(b)),
-            ("qmv", lambda b=b: nash.solve_batch(b, QMV)),
+            ("qmv", lambda b=b: nash.solve_batch(replace(b, rule=QMV))),
         ):
             t = best_of(fn, repeat=5 if runs < 1000 else 3)
             print(f"  nash {name:10s} {t * 1e3:9.2f} ms per batch  ({t / runs * 1e6:8.1f} us per run)")

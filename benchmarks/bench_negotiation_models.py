@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -61,7 +62,7 @@ def main() -> None:
             ("median", lambda b=b: median.solve_batch(b)),
             ("nash", lambda b=b: nash.solve_batch(b)),
             ("consensus", lambda b=b: consensus.solve_batch(b)),
-            ("qmv", lambda b=b: consensus.solve_batch(b, QMV)),
+            ("qmv", lambda b=b: consensus.solve_batch(replace(b, rule=QMV))),
         ):
             t = best_of(fn, repeat=5 if runs < 1000 else 3)
             print(f"  {name:10s} {t * 1e3:9.2f} ms per batch  ({t / runs * 1e6:8.1f} us per run)")

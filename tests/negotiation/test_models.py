@@ -212,7 +212,7 @@ def test_qmv_winset() -> None:
 def test_batch_kernel_matches_solve_on_every_run(module: object, rule: DecisionRule) -> None:
     sc = one_issue([20, 80, 60, 35], [1, 3, 2, 1], [0.5, 1, 0.2, 0.9], reversion=0, rule=rule)
     batch = batch_from_scenario(sc, runs=3)
-    out = module.solve_runs(sc, batch)  # type: ignore[attr-defined]
+    out = module.solve_batch(batch).outcome  # type: ignore[attr-defined]
     assert out.shape == (3, 1)
     assert_allclose(out, np.repeat(module.solve(sc).outcome[None], 3, axis=0))  # type: ignore[attr-defined]
 
@@ -222,7 +222,7 @@ def test_nan_position_means_not_involved() -> None:
     batch = batch_from_scenario(sc, runs=2)
     pos = batch.positions.copy()
     pos[1, 2, 0] = np.nan
-    out = compromise.solve_batch(replace(batch, positions=pos))
+    out = compromise.solve_batch(replace(batch, positions=pos)).outcome
     without = compromise.solve(one_issue([20, 80], [1, 3], reversion=0)).outcome
     assert_allclose(out[1], without) and not np.allclose(out[0], without)
 

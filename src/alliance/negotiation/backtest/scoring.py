@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -78,14 +78,15 @@ def _model_forecast(name: str, scenarios: Sequence[Scenario], b: DEUBatch, opts:
     mod = model_module(name)
     if name in _BATCH_SAFE and mod is not None and hasattr(mod, "solve_batch") and not opts:
         mb, colegis = model_batch(b)
-        if name == "stacked":
-            share, by_cap = rule_thresholds(scenarios)
-            return np.asarray(mod.solve_batch(mb, colegis, threshold=share, by_capability=by_cap))[:, 0]
-        if name == "ensemble":
-            share, by_cap = rule_thresholds(scenarios)
-            sets = _capability_sets(scenarios, mb.capability)
-            return np.asarray(mod.solve_batch(mb, colegis, share, by_cap, sets))[:, 0]
-        return np.asarray(mod.solve_batch(mb))[:, 0]
+        share, by_cap = rule_thresholds(scenarios)
+        mb = replace(
+            mb,
+            co_legislator=colegis,
+            threshold=share,
+            by_capability=by_cap,
+            capability_sets=_capability_sets(scenarios, mb.capability),
+        )
+        return np.asarray(mod.solve_batch(mb).outcome)[:, 0]
     out = np.full(len(scenarios), np.nan)
     for i, sc in enumerate(scenarios):
         try:

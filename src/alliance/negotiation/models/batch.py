@@ -1,22 +1,43 @@
-"""A batch of scenarios as arrays shaped ``(runs, actors, issues)``: the input of every model kernel.
+"""A batch of scenarios as arrays shaped ``(runs, actors, issues)``, and what every model's batch kernel returns.
 
 Kernels evaluate many variants of one scenario at once (Monte Carlo draws, backtest cases padded to a common
 shape, the leave-one-out and perturbed copies that :mod:`alliance.negotiation.forecasting` uses to find pivotal
 actors). Conventions follow :class:`~alliance.negotiation.scenario.ScenarioArrays`: a NaN position means the actor
 does not take part in that issue (in that run); saliences are 0-1; a NaN reversion means none is known.
+
+Every registered model has the same batch entry point, ``solve_batch(batch, **options) -> BatchOutcome``: the
+options are those of the model's ``solve`` (``weights``, ``rounds``...), the decision rule, the co-legislator and
+the alternative capabilities travel in the :class:`Batch`, and the result holds the outcome per run and issue and a
+no-agreement mask (all False for the models that cannot predict a deadlock)::
+
+    from alliance.negotiation.models import model_module
+    from alliance.negotiation.models.batch import batch_from_scenario
+
+    batch = batch_from_scenario(scenario, runs=10_000)          # then perturb batch.positions, .salience...
+    res = model_module("eum").solve_batch(batch, rounds=10)     # res.outcome (runs, issues), res.no_agreement
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
 
 from alliance.errors import BadInput
-from alliance.negotiation.scenario import Scenario, ScenarioArrays
+from alliance.negotiation.scenario import DecisionRule, Scenario, ScenarioArrays
 
-__all__ = ["Batch", "WeightKind", "batch_from_arrays", "batch_from_scenario", "weights"]
+__all__ = [
+    "Batch",
+    "BatchOutcome",
+    "WeightKind",
+    "batch_from_arrays",
+    "batch_from_scenario",
+    "co_legislator_mask",
+    "rule_threshold",
+    "weights",
+]
 
 WeightKind = Literal["cs", "s", "c", "equal"]
 _WEIGHT_KINDS = ("cs", "s", "c", "equal")
@@ -35,6 +56,14 @@ class Batch:
         low, high: ``(I,)`` the ends of each issue's scale.
         reversion: ``(R, I)`` the outcome without agreement; NaN if unknown.
         lower_bound, upper_bound: ``(R, A, I)`` the range an actor can accept; NaN where not stated.
+        actors: the actors' names (lets a model option name an actor, e.g. ``co_legislator="ep"``); may be empty.
+        rule: the decision rule of every run (consensus or qmv; the ``nash`` and ``consensus`` models).
+        co_legislator: ``(R, A)`` bool, a second institutional actor (the EP in DEU scenarios), or None.
+        threshold: ``(R,)`` share of the voters' weight a proposal needs (procedural feature), or None for the
+            rule's (:func:`rule_threshold`).
+        by_capability: the voters of the procedural feature are weighed by capability (else counted); None for
+            the rule's.
+        capability_sets: alternative capabilities ``(R, A)`` by name (``population``; the ensemble's schemes).
     """
 
     positions: np.ndarray
@@ -47,6 +76,12 @@ class Batch:
     reversion: np.ndarray
     lower_bound: np.ndarray
     upper_bound: np.ndarray
+    actors: tuple[str, ...] = ()
+    rule: DecisionRule = field(default_factory=DecisionRule)
+    co_legislator: np.ndarray | None = None
+    threshold: np.ndarray | None = None
+    by_capability: bool | None = None
+    capability_sets: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -62,6 +97,12 @@ class Batch:
     def span(self) -> np.ndarray:
         return np.asarray(self.high - self.low, dtype=float)
 
+    def procedure(self) -> tuple[np.ndarray, bool]:
+        """``(R,)`` the share a proposal needs and whether voters weigh by capability (from the rule by default)."""
+        share, by_cap = rule_threshold(self.rule)
+        thr = np.full(self.shape[0], share) if self.threshold is None else np.asarray(self.threshold, dtype=float)
+        return thr, by_cap if self.by_capability is None else bool(self.by_capability)
+
     def take(self, runs: np.ndarray) -> Batch:
         """The sub-batch of the given run indices."""
         return replace(
@@ -74,7 +115,47 @@ class Batch:
             reversion=self.reversion[runs],
             lower_bound=self.lower_bound[runs],
             upper_bound=self.upper_bound[runs],
+            co_legislator=None if self.co_legislator is None else self.co_legislator[runs],
+            threshold=None if self.threshold is None else self.threshold[runs],
+            capability_sets={k: v[runs] for k, v in self.capability_sets.items()},
         )
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """What every model's ``solve_batch`` returns.
+
+    Attributes:
+        model: registry name.
+        outcome: ``(R, I)`` the forecast per run and issue; NaN where the model forecasts no agreement or cannot
+            forecast (no reversion point, nobody involved...).
+        no_agreement: ``(R, I)`` bool, True where the model predicts a deadlock (an empty win-set or feasible
+            set: ``consensus`` and ``nash``); all False for the models that always reach an outcome.
+    """
+
+    model: str
+    outcome: np.ndarray
+    no_agreement: np.ndarray
+
+    @classmethod
+    def of(cls, model: str, outcome: np.ndarray, no_agreement: np.ndarray | None = None) -> BatchOutcome:
+        """Wrap an ``(R, I)`` outcome (no deadlock mask: all False)."""
+        out = np.asarray(outcome, dtype=float)
+        mask = np.zeros(out.shape, dtype=bool) if no_agreement is None else np.asarray(no_agreement, dtype=bool)
+        return cls(model, out, mask)
+
+
+def rule_threshold(rule: DecisionRule) -> tuple[float, bool]:
+    """The share of the voters' weight a proposal needs, and whether that weight is capability (else a count).
+
+    Consensus is unanimity (share 1). A QMV rule uses its capability threshold (a double-majority rule keeps
+    only the capability part, the binding one on DEU issues); a QMV rule with only a count threshold counts voters.
+    """
+    if rule.kind != "qmv":
+        return 1.0, False
+    if rule.capability_threshold is not None:
+        return float(rule.capability_threshold), True
+    return float(rule.count_threshold if rule.count_threshold is not None else 0.5), False
 
 
 def batch_from_arrays(arr: ScenarioArrays, runs: int = 1, chair: np.ndarray | None = None) -> Batch:
@@ -107,8 +188,40 @@ def chair_mask(scenario: Scenario) -> np.ndarray:
 
 
 def batch_from_scenario(scenario: Scenario, runs: int = 1) -> Batch:
-    """The scenario as a batch of ``runs`` identical runs."""
-    return batch_from_arrays(scenario.arrays(), runs=runs, chair=chair_mask(scenario))
+    """The scenario as a batch of ``runs`` identical runs, with its rule, co-legislator and capability sets.
+
+    The co-legislator is ``scenario.metadata["co_legislator"]`` (if it names an actor); capability sets come
+    from ``scenario.metadata["capability_sets"]`` (set name -> actor -> capability; missing actors keep their own).
+    """
+    base = batch_from_arrays(scenario.arrays(), runs=runs, chair=chair_mask(scenario))
+    names = scenario.actor_names
+    meta = scenario.metadata or {}
+    colegis_name = meta.get("co_legislator")
+    colegis = None
+    if colegis_name and str(colegis_name) in names:
+        colegis = np.repeat(np.array([n == str(colegis_name) for n in names])[None, :], runs, axis=0)
+    sets: dict[str, np.ndarray] = {}
+    raw = meta.get("capability_sets")
+    if isinstance(raw, Mapping):
+        own = {a.name: a.capability for a in scenario.actors}
+        for set_name, caps in raw.items():
+            if isinstance(caps, Mapping):
+                row = np.array([float(caps.get(n, own[n])) for n in names])
+                sets[str(set_name)] = np.repeat(row[None, :], runs, axis=0)
+    return replace(base, actors=names, rule=scenario.rule, co_legislator=colegis, capability_sets=sets)
+
+
+def co_legislator_mask(batch: Batch, name: str | None) -> np.ndarray | None:
+    """``(R, A)`` the co-legislator named by a model option, else the batch's own (None if there is none).
+
+    A name that is not one of ``batch.actors`` gives no co-legislator (the models then note the gap).
+    """
+    if name is None:
+        return batch.co_legislator
+    mask = np.array([a == name for a in batch.actors], dtype=bool)
+    if not mask.any():
+        return None
+    return np.repeat(mask[None, :], batch.shape[0], axis=0)
 
 
 def weights(batch: Batch, kind: str = "cs") -> np.ndarray:

@@ -31,7 +31,7 @@ import numpy as np
 
 from alliance.errors import BadInput
 from alliance.negotiation.models.base import ModelOutcome
-from alliance.negotiation.models.batch import Batch, batch_from_scenario, safe_weights
+from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, safe_weights
 from alliance.negotiation.models.compromise import compromise_kernel
 from alliance.negotiation.scenario import DecisionRule, Scenario
 
@@ -153,8 +153,8 @@ def _qmv(batch: Batch, rule: DecisionRule, lo: np.ndarray, hi: np.ndarray, targe
 
 
 def winset_batch(batch: Batch, rule: DecisionRule | None = None) -> WinSet:
-    """Win-sets and chair proposals of a batch under ``rule`` (default: consensus)."""
-    rule = rule or DecisionRule()
+    """Win-sets and chair proposals of a batch under ``rule`` (default: the batch's own rule)."""
+    rule = rule or batch.rule
     lo, hi = acceptable_intervals(batch)
     target = _target(batch)
     if rule.kind == "qmv":
@@ -162,9 +162,20 @@ def winset_batch(batch: Batch, rule: DecisionRule | None = None) -> WinSet:
     return _consensus(batch, lo, hi, target)
 
 
-def solve_batch(batch: Batch, rule: DecisionRule | None = None) -> np.ndarray:
-    """``(R, I)`` the chair's proposal within the win-set; NaN for a deadlock or an unknown win-set."""
-    return winset_batch(batch, rule).outcome
+def _rule(rule: str | None, own: DecisionRule) -> DecisionRule:
+    if rule not in (None, "consensus"):
+        raise BadInput(f"consensus: unknown rule {rule!r}; valid: consensus (default: the scenario's own rule)")
+    return DecisionRule() if rule == "consensus" else own
+
+
+def solve_batch(batch: Batch, rule: str | None = None) -> BatchOutcome:
+    """The chair's proposal within the win-set, per run and issue; ``no_agreement`` where the win-set is empty.
+
+    ``rule="consensus"`` forces unanimity of the veto actors (default: ``batch.rule``, the scenario's). The
+    outcome is NaN for a deadlock or an unknown win-set (no reversion point).
+    """
+    ws = winset_batch(batch, _rule(rule, batch.rule))
+    return BatchOutcome.of("consensus", ws.outcome, ws.empty)
 
 
 def _merge(pieces: np.ndarray) -> list[list[float]]:
@@ -189,9 +200,7 @@ def solve(scenario: Scenario, rule: str | None = None) -> ModelOutcome:
     Details: ``winset`` (issue -> list of ``[lo, hi]`` intervals; ``[]`` for a deadlock), ``deadlock_by``
     (issue -> actor names, for deadlocks), ``proposer`` (issue -> the chair's name or ``compromise``).
     """
-    if rule not in (None, "consensus"):
-        raise BadInput(f"consensus: unknown rule {rule!r}; valid: consensus (default: the scenario's own rule)")
-    dr = DecisionRule() if rule == "consensus" else scenario.rule
+    dr = _rule(rule, scenario.rule)
     batch = batch_from_scenario(scenario)
     ws = winset_batch(batch, dr)
     names = scenario.actor_names
@@ -222,8 +231,3 @@ def solve(scenario: Scenario, rule: str | None = None) -> ModelOutcome:
                 notes[issue] = "the win-set is only the reversion point: the status quo holds"
     details = {"rule": dr.kind, "winset": winset, "deadlock_by": deadlock_by, "proposer": proposer}
     return ModelOutcome(model="consensus", outcome=ws.outcome[0], notes=notes, details=details)
-
-
-def solve_runs(scenario: Scenario, batch: Batch, rule: str | None = None) -> np.ndarray:
-    """``(R, I)`` outcomes of perturbed runs of ``scenario`` (used to find pivotal actors)."""
-    return solve_batch(batch, DecisionRule() if rule == "consensus" else scenario.rule)

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from alliance.negotiation.models.base import ModelOutcome
-from alliance.negotiation.models.batch import Batch, batch_from_scenario
+from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, co_legislator_mask
 from alliance.negotiation.models.stacked import (
     FEATURES,
     _actor_position,
@@ -83,6 +83,10 @@ def member_forecasts(
     p = load_params() if params is None else params
     members = p["members"]
     snaps = [tuple(s) for s in members["snaps"]]
+    # The windows depend on the positions only: one per (kind, size), shared by every scheme.
+    windows = {
+        (str(kind), float(size)): snap_window(batch.positions, float(size), str(kind)) for _, kind, size in snaps
+    }
     out = []
     for scheme in members["schemes"]:
         load, a, k = members["schemes"][scheme]
@@ -96,36 +100,30 @@ def member_forecasts(
             if target == "none":
                 out.append(blends)
                 continue
-            win = snap_window(b.positions, float(size), str(kind))
+            win = windows[(str(kind), float(size))]
             out.append(snap_within(blends, b.positions, win, str(target), support=sup, mode=mode))
     res = np.stack(out)  # (S x O, F, R, I) in scheme-major, snap, family order
     n_s, n_o, n_f = len(members["schemes"]), len(snaps), len(members["families"])
     return res.reshape(n_s, n_o, n_f, *res.shape[2:]).transpose(0, 2, 1, 3, 4).reshape(n_s * n_f * n_o, *res.shape[2:])
 
 
-def solve_batch(
-    batch: Batch,
-    co_legislator: np.ndarray | None = None,
-    threshold: np.ndarray | float = 1.0,
-    by_capability: bool = True,
-    capability_sets: Mapping[str, np.ndarray] | None = None,
-) -> np.ndarray:
-    """``(R, I)`` ensemble forecasts: the median over members (NaN where no actor takes part)."""
-    m = member_forecasts(batch, co_legislator, threshold, by_capability, capability_sets)
-    return np.asarray(np.median(m, axis=0))
+def solve_batch(batch: Batch, co_legislator: str | None = None) -> BatchOutcome:
+    """Ensemble forecasts ``(R, I)``: the median over members (NaN where no actor takes part; never a deadlock).
+
+    The procedural feature's rule is ``batch.procedure()``, the co-legislator ``co_legislator`` (an actor name)
+    or ``batch.co_legislator``, the members' capability sets ``batch.capability_sets`` (a missing set: the
+    batch's own capabilities).
+    """
+    threshold, by_cap = batch.procedure()
+    mask = co_legislator_mask(batch, co_legislator)
+    m = member_forecasts(batch, mask, threshold, by_cap, batch.capability_sets)
+    return BatchOutcome.of("ensemble", np.median(m, axis=0))
 
 
-def _capability_sets(scenario: Scenario) -> tuple[dict[str, np.ndarray], list[str]]:
-    raw = scenario.metadata.get("capability_sets") if scenario.metadata else None
-    sets: dict[str, np.ndarray] = {}
-    if isinstance(raw, Mapping):
-        for name, caps in raw.items():
-            if isinstance(caps, Mapping):
-                own = {a.name: a.capability for a in scenario.actors}
-                sets[str(name)] = np.array([[float(caps.get(n, own[n])) for n in scenario.actor_names]])
+def _missing_sets(batch: Batch) -> list[str]:
+    """Capability sets the members use that the batch does not carry (they fall back to its own capabilities)."""
     loads = {str(v[0]) for v in load_params()["members"]["schemes"].values()}
-    missing = sorted(load for load in loads if load not in sets and load != "votes")
-    return sets, missing
+    return sorted(load for load in loads if load not in batch.capability_sets and load != "votes")
 
 
 def solve(scenario: Scenario, co_legislator: str | None = None) -> ModelOutcome:
@@ -140,8 +138,8 @@ def solve(scenario: Scenario, co_legislator: str | None = None) -> ModelOutcome:
     batch = batch_from_scenario(scenario)
     mask, name = _co_legislator_mask(scenario, co_legislator)
     share, by_cap = rule_threshold(scenario)
-    sets, missing = _capability_sets(scenario)
-    members = member_forecasts(batch, mask, share, by_cap, sets)
+    missing = _missing_sets(batch)
+    members = member_forecasts(batch, mask, share, by_cap, batch.capability_sets)
     out = np.median(members, axis=0)[0]
     snapped = np.any(np.isclose(out[None, :], batch.positions[0]), axis=0)
     notes: dict[str, str] = {}

@@ -63,11 +63,11 @@ import numpy as np
 from alliance.errors import BadInput, one_of
 from alliance.io import jsonable
 from alliance.negotiation.models.base import ModelOutcome
-from alliance.negotiation.models.batch import Batch
+from alliance.negotiation.models.batch import Batch, BatchOutcome
 from alliance.negotiation.models.eum_kernel import run_rows
 from alliance.negotiation.scenario import Scenario
 
-__all__ = ["eum_rounds", "solve", "solve_batch", "solve_runs", "weighted_median"]
+__all__ = ["ENGINES", "PROGRAM", "eum_rounds", "solve", "solve_batch", "weighted_median"]
 
 #: Normalisations of the win probability (step 3), see :mod:`~alliance.negotiation.models.eum_kernel`.
 PROBABILITY = ("global", "pairwise")
@@ -328,8 +328,8 @@ def solve_batch(
     perspective: str = "receiver",
     votes: str = "linear",
     offers: str = "ranked",
-) -> np.ndarray:
-    """``(R, I)`` final-round medians of every run of a batch (see :func:`solve`)."""
+) -> BatchOutcome:
+    """Final-round medians ``(R, I)`` of every run of a batch (see :func:`solve`); the model never deadlocks."""
     _, medians, _ = eum_rounds(
         batch.positions,
         batch.capability,
@@ -341,19 +341,4 @@ def solve_batch(
         votes=votes,
         offers=offers,
     )
-    return np.asarray(medians[:, -1])
-
-
-def solve_runs(
-    scenario: Scenario,
-    batch: Batch,
-    rounds: int = 10,
-    q: float = 1.0,
-    *,
-    probability: str = "global",
-    perspective: str = "receiver",
-    votes: str = "linear",
-    offers: str = "ranked",
-) -> np.ndarray:
-    """``(R, I)`` outcomes of perturbed runs of ``scenario`` (used to find pivotal actors)."""
-    return solve_batch(batch, rounds, q, probability=probability, perspective=perspective, votes=votes, offers=offers)
+    return BatchOutcome.of("eum", medians[:, -1])

@@ -35,59 +35,61 @@ import numpy as np
 
 from alliance.errors import BadInput
 from alliance.negotiation.models.base import ModelOutcome
+from alliance.negotiation.models.batch import Batch, BatchOutcome
 from alliance.negotiation.scenario import Scenario
 
-__all__ = ["compromise", "exchange_rounds", "find_exchanges", "solve"]
+__all__ = ["compromise", "exchange_batch", "exchange_rounds", "find_exchanges", "solve", "solve_batch"]
 
 _TOL = 1e-12
 _SIDE_TOL = 1e-9  # on the 0-1 scale
 
 
 def compromise(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Weighted mean per issue of ``x`` shaped ``(A, I)`` with weights ``w`` (0 where absent); NaN if none."""
+    """Weighted mean per issue of ``x`` shaped ``(..., A, I)`` with weights ``w`` (0 where absent); NaN if none."""
     mask = ~np.isnan(x)
     ww = np.where(mask, w, 0.0)
-    tot = ww.sum(axis=0)
+    tot = ww.sum(axis=-2)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(tot > 0, (ww * np.where(mask, x, 0.0)).sum(axis=0) / np.where(tot > 0, tot, 1.0), np.nan)
+        num = (ww * np.where(mask, x, 0.0)).sum(axis=-2)
+        return np.where(tot > 0, num / np.where(tot > 0, tot, 1.0), np.nan)
 
 
 def find_exchanges(x: np.ndarray, capability: np.ndarray, salience: np.ndarray) -> dict[str, np.ndarray]:
-    """All profitable equal-gain exchanges at positions ``x`` (on 0-1 scales), vectorised.
+    """All profitable equal-gain exchanges at positions ``x`` (on 0-1 scales), vectorised over runs too.
 
     Args:
-        x: positions ``(A, I)`` on 0-1, NaN where the actor is not involved.
-        capability: ``(A,)``.
-        salience: ``(A, I)`` on 0-1.
+        x: positions ``(A, I)`` or ``(R, A, I)`` on 0-1, NaN where the actor is not involved.
+        capability: ``(A,)`` or ``(R, A)``.
+        salience: like ``x``, on 0-1.
 
     Returns:
-        Arrays shaped ``(A, A, I, I)`` indexed ``[i, j, a, b]`` with ``i < j`` (i cares more about ``a``, j
-        about ``b``; the same exchange read from j's side is not repeated):
-        ``gain`` (equal gain, 0 where no exchange), ``shift_j`` (signed move of j on ``a``), ``shift_i``
-        (signed move of i on ``b``), and ``outcome`` ``(I,)``.
+        Arrays shaped ``([R,] A, A, I, I)`` indexed ``[i, j, a, b]`` with ``i < j`` (i cares more about ``a``, j
+        about ``b``; the same exchange read from j's side is not repeated): ``gain`` (equal gain, 0 where no
+        exchange), ``shift_j`` (signed move of j on ``a``), ``shift_i`` (signed move of i on ``b``), and
+        ``outcome`` ``([R,] I)``.
     """
     mask = ~np.isnan(x)
-    n_act, n_iss = x.shape
+    n_act, n_iss = x.shape[-2:]
     s = np.where(mask, np.nan_to_num(salience), 0.0)
-    w = np.where(mask, np.nan_to_num(capability)[:, None] * s, 0.0)
+    w = np.where(mask, np.nan_to_num(capability)[..., :, None] * s, 0.0)
     xf = np.where(mask, x, 0.0)
-    big_w = w.sum(axis=0)
+    big_w = w.sum(axis=-2)
     out = compromise(x, w)
     of = np.nan_to_num(out)
     # -1 / +1 relative to the outcome; 0 on it (within rounding: an exchange capped by the outcome reaching the
     # beneficiary leaves it exactly there) or absent.
-    gap = xf - of
+    gap = xf - of[..., None, :]
     side = np.where(mask & (np.abs(gap) > _SIDE_TOL), np.sign(gap), 0.0)
-    # Broadcast helpers: I = [i, _, a, _], J = [_, j, a, _] etc. Every array below is (A, A, I, I).
-    x_ia, x_ja = xf[:, None, :, None], xf[None, :, :, None]
-    x_ib, x_jb = xf[:, None, None, :], xf[None, :, None, :]
-    s_ia, s_ja = s[:, None, :, None], s[None, :, :, None]
-    s_ib, s_jb = s[:, None, None, :], s[None, :, None, :]
-    w_ja, w_ib = w[None, :, :, None], w[:, None, None, :]
-    w_a, w_b = big_w[None, None, :, None], big_w[None, None, None, :]
-    o_a, o_b = of[None, None, :, None], of[None, None, None, :]
-    opposite_a = side[:, None, :, None] * side[None, :, :, None] < 0
-    opposite_b = side[:, None, None, :] * side[None, :, None, :] < 0
+    # Broadcast helpers over [..., i, j, a, b]: every array below is (..., A, A, I, I).
+    x_ia, x_ja = xf[..., :, None, :, None], xf[..., None, :, :, None]
+    x_ib, x_jb = xf[..., :, None, None, :], xf[..., None, :, None, :]
+    s_ia, s_ja = s[..., :, None, :, None], s[..., None, :, :, None]
+    s_ib, s_jb = s[..., :, None, None, :], s[..., None, :, None, :]
+    w_ja, w_ib = w[..., None, :, :, None], w[..., :, None, None, :]
+    w_a, w_b = big_w[..., None, None, :, None], big_w[..., None, None, None, :]
+    o_a, o_b = of[..., None, None, :, None], of[..., None, None, None, :]
+    opposite_a = side[..., :, None, :, None] * side[..., None, :, :, None] < 0
+    opposite_b = side[..., :, None, None, :] * side[..., None, :, None, :] < 0
     cross = s_ia * s_jb - s_ib * s_ja  # > 0: i cares relatively more about a, j about b
     eye_i = np.eye(n_iss, dtype=bool)[None, None, :, :]
     # (i, j, a, b) and (j, i, b, a) are the same exchange: keep the one with i < j.
@@ -107,6 +109,106 @@ def find_exchanges(x: np.ndarray, capability: np.ndarray, salience: np.ndarray) 
         shift_j = np.where(ok, np.sign(x_ia - x_ja) * d_a * safe_wa / np.where(w_ja > 0, w_ja, 1.0), 0.0)
         shift_i = np.where(ok, np.sign(x_jb - x_ib) * d_b * safe_wb / np.where(w_ib > 0, w_ib, 1.0), 0.0)
     return {"gain": gain, "shift_i": shift_i, "shift_j": shift_j, "outcome": out}
+
+
+def _scale(
+    n_iss: int, low: np.ndarray | float | None, high: np.ndarray | float | None
+) -> tuple[np.ndarray, np.ndarray]:
+    lo = np.broadcast_to(np.asarray(0.0 if low is None else low, dtype=float), (n_iss,))
+    span = np.broadcast_to(np.asarray(1.0 if high is None else high, dtype=float), (n_iss,)) - lo
+    return lo, np.where(span > 0, span, 1.0)
+
+
+def exchange_batch(
+    positions: np.ndarray,
+    capability: np.ndarray,
+    salience: np.ndarray,
+    rounds: int = 5,
+    low: np.ndarray | float | None = None,
+    high: np.ndarray | float | None = None,
+    *,
+    record: bool = False,
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Run the exchange model on a batch of runs at once.
+
+    Every run follows the module's execution rule on its own; the search is vectorised over runs, actor pairs
+    and issue pairs, and the greedy execution is one step per executed exchange for all runs together (a run
+    with no profitable exchange left stops changing).
+
+    Args:
+        positions: ``(R, A, I)``, NaN where the actor is not involved.
+        capability: ``(R, A)``.
+        salience: ``(R, A, I)`` on 0-1.
+        rounds: maximum rounds of exchanges.
+        low, high: issue scale ends (scalar or ``(I,)``); distances are divided by ``high - low``. Default 0-1.
+        record: also list the executed exchanges (dicts as in :func:`exchange_rounds`, with the ``run``).
+
+    Returns:
+        ``(positions_by_round, exchanges)``: ``(R, rounds_run + 1, A, I)`` on the issues' own scales (rounds
+        after the last exchange of every run are not repeated) and the exchanges (empty unless ``record``).
+    """
+    x = np.asarray(positions, dtype=float)
+    c = np.asarray(capability, dtype=float)
+    s = np.asarray(salience, dtype=float)
+    if x.ndim != 3 or s.shape != x.shape or c.shape != x.shape[:2]:
+        raise BadInput(
+            "positions and salience must be (runs, actors, issues) and capability (runs, actors), "
+            f"got {x.shape}, {s.shape}, {c.shape}"
+        )
+    if rounds < 0:
+        raise BadInput(f"rounds must be >= 0, got {rounds}")
+    n_runs, n_act, n_iss = x.shape
+    lo, span = _scale(n_iss, low, high)
+    z = (x - lo) / span
+    path = [x.copy()]
+    exchanges: list[dict[str, Any]] = []
+    runs = np.arange(n_runs)
+    for t in range(1, rounds + 1):
+        found = find_exchanges(z, c, s)
+        gain = found["gain"].reshape(n_runs, -1).copy()
+        if not (gain > 0).any():
+            break
+        new = z.copy()
+        while True:  # one step per executed exchange: every run takes its best, then blocks its actors' issues
+            k = np.argmax(gain, axis=1)
+            g = gain[runs, k]
+            live = g > 0
+            if not live.any():
+                break
+            r = runs[live]
+            i, j, a, b = np.unravel_index(k[live], (n_act, n_act, n_iss, n_iss))
+            sh_i = found["shift_i"][r, i, j, a, b]
+            sh_j = found["shift_j"][r, i, j, a, b]
+            # A full move lands exactly on the partner's position (no rounding residue).
+            to_i, to_j = z[r, i, b] + sh_i, z[r, j, a] + sh_j
+            new[r, i, b] = np.where(np.abs(to_i - z[r, j, b]) <= 1e-9, z[r, j, b], to_i)
+            new[r, j, a] = np.where(np.abs(to_j - z[r, i, a]) <= 1e-9, z[r, i, a], to_j)
+            if record:
+                for n_ in range(len(r)):
+                    exchanges.append(
+                        {
+                            "run": int(r[n_]),
+                            "round": t,
+                            "i": int(i[n_]),
+                            "j": int(j[n_]),
+                            "a": int(a[n_]),
+                            "b": int(b[n_]),
+                            "shift_i": float(sh_i[n_] * span[b[n_]]),
+                            "shift_j": float(sh_j[n_] * span[a[n_]]),
+                            "gain": float(g[live][n_]),
+                        }
+                    )
+            # Block every candidate in which i or j acts on issue a or b (as either partner).
+            view = gain.reshape(n_runs, n_act, n_act, n_iss, n_iss)
+            for actor in (i, j):
+                for issue in (a, b):
+                    view[r, actor, :, issue, :] = 0.0
+                    view[r, actor, :, :, issue] = 0.0
+                    view[r, :, actor, issue, :] = 0.0
+                    view[r, :, actor, :, issue] = 0.0
+        z = new
+        path.append(z * span + lo)
+    return np.stack(path, axis=1), exchanges
 
 
 def exchange_rounds(
@@ -139,53 +241,17 @@ def exchange_rounds(
         raise BadInput(
             f"positions and salience must be (actors, issues) and capability (actors,), got {x.shape}, {s.shape}, {c.shape}"
         )
-    if rounds < 0:
-        raise BadInput(f"rounds must be >= 0, got {rounds}")
-    n_iss = x.shape[1]
-    lo = np.broadcast_to(np.asarray(0.0 if low is None else low, dtype=float), (n_iss,))
-    span = np.broadcast_to(np.asarray(1.0 if high is None else high, dtype=float), (n_iss,)) - lo
-    span = np.where(span > 0, span, 1.0)
-    z = (x - lo) / span
-    path = [x.copy()]
-    exchanges: list[dict[str, Any]] = []
-    for t in range(1, rounds + 1):
-        found = find_exchanges(z, c, s)
-        gain = found["gain"].copy()
-        if not (gain > 0).any():
-            break
-        new = z.copy()
-        while True:  # one pass per executed exchange: take the best, then block its actors on its issues
-            k = int(np.argmax(gain))
-            g = float(gain.flat[k])
-            if g <= 0:
-                break
-            i, j, a, b = (int(v) for v in np.unravel_index(k, gain.shape))
-            sh_i, sh_j = float(found["shift_i"][i, j, a, b]), float(found["shift_j"][i, j, a, b])
-            # A full move lands exactly on the partner's position (no rounding residue).
-            new[i, b] = z[j, b] if abs(z[i, b] + sh_i - z[j, b]) <= 1e-9 else z[i, b] + sh_i
-            new[j, a] = z[i, a] if abs(z[j, a] + sh_j - z[i, a]) <= 1e-9 else z[j, a] + sh_j
-            exchanges.append(
-                {
-                    "round": t,
-                    "i": i,
-                    "j": j,
-                    "a": a,
-                    "b": b,
-                    "shift_i": float(sh_i * span[b]),
-                    "shift_j": float(sh_j * span[a]),
-                    "gain": g,
-                }
-            )
-            # Block every candidate in which i or j acts on issue a or b (as either partner).
-            for actor in (i, j):
-                for issue in (a, b):
-                    gain[actor, :, issue, :] = 0.0
-                    gain[actor, :, :, issue] = 0.0
-                    gain[:, actor, issue, :] = 0.0
-                    gain[:, actor, :, issue] = 0.0
-        z = new
-        path.append(z * span + lo)
-    return np.stack(path), exchanges
+    path, raw = exchange_batch(x[None], c[None], s[None], rounds, low, high, record=True)
+    for e in raw:
+        del e["run"]
+    return path[0], raw
+
+
+def solve_batch(batch: Batch, rounds: int = 5) -> BatchOutcome:
+    """Exchange-model outcomes ``(R, I)`` of a batch: the compromise after the exchanges (never a deadlock)."""
+    path, _ = exchange_batch(batch.positions, batch.capability, batch.salience, rounds, batch.low, batch.high)
+    w = batch.capability[:, :, None] * np.nan_to_num(batch.salience)
+    return BatchOutcome.of("exchange", compromise(path[:, -1], w))
 
 
 def solve(scenario: Scenario, rounds: int = 5) -> ModelOutcome:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from alliance.negotiation.models.base import ModelOutcome
-from alliance.negotiation.models.batch import Batch, batch_from_scenario, safe_weights
+from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, safe_weights
 from alliance.negotiation.scenario import Scenario
 
 __all__ = ["median_kernel", "solve", "solve_batch"]
@@ -53,9 +53,9 @@ def median_kernel(positions: np.ndarray, w: np.ndarray) -> np.ndarray:
     return np.where((total[:, 0, :] > 0) & np.isfinite(out), out, np.nan)
 
 
-def solve_batch(batch: Batch, weights: str = "cs") -> np.ndarray:
-    """``(R, I)`` weighted medians of a batch (see :func:`solve`)."""
-    return median_kernel(batch.positions, safe_weights(batch, weights))
+def solve_batch(batch: Batch, weights: str = "cs") -> BatchOutcome:
+    """Weighted medians ``(R, I)`` of a batch (see :func:`solve`); the model never deadlocks."""
+    return BatchOutcome.of("median", median_kernel(batch.positions, safe_weights(batch, weights)))
 
 
 def solve(scenario: Scenario, weights: str = "cs") -> ModelOutcome:
@@ -66,11 +66,6 @@ def solve(scenario: Scenario, weights: str = "cs") -> ModelOutcome:
         weights: ``cs`` (default), ``s``, ``c`` or ``equal`` (the plain median); all-zero weights fall back to equal.
     """
     batch = batch_from_scenario(scenario)
-    out = solve_batch(batch, weights)[0]
+    out = solve_batch(batch, weights).outcome[0]
     notes = {n: "no actor takes part in this issue" for j, n in enumerate(scenario.issue_names) if np.isnan(out[j])}
     return ModelOutcome(model="median", outcome=out, notes=notes, details={"weights": weights})
-
-
-def solve_runs(scenario: Scenario, batch: Batch, weights: str = "cs") -> np.ndarray:
-    """``(R, I)`` outcomes of perturbed runs of ``scenario`` (used to find pivotal actors)."""
-    return solve_batch(batch, weights)

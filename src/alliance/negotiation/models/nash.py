@@ -62,7 +62,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from alliance.negotiation.models.base import ModelOutcome
-from alliance.negotiation.models.batch import Batch, batch_from_scenario, safe_weights
+from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, safe_weights
 from alliance.negotiation.models.consensus import WinSet, winset_batch
 from alliance.negotiation.scenario import DecisionRule, Scenario
 
@@ -74,7 +74,6 @@ __all__ = [
     "qmv_nash",
     "solve",
     "solve_batch",
-    "solve_runs",
 ]
 
 _ITERATIONS = 100
@@ -145,11 +144,13 @@ def nash_kernel(
     return np.where(ok, 0.5 * (a + b), np.nan)
 
 
-def _unanimity(batch: Batch) -> np.ndarray:
+def _unanimity(batch: Batch) -> tuple[np.ndarray, np.ndarray]:
+    """``(R, I)`` the solution and where the feasible set is empty (a deadlock)."""
     play = players(batch)
     w = np.where(play, safe_weights(batch, "cs"), 0.0)
     lower, upper = feasible_interval(batch, play)
-    return nash_kernel(np.where(play, batch.positions, np.nan), w, lower, upper, batch.reversion)
+    out = nash_kernel(np.where(play, batch.positions, np.nan), w, lower, upper, batch.reversion)
+    return out, lower > upper + _TOL
 
 
 @dataclass(frozen=True)
@@ -203,11 +204,17 @@ def qmv_nash(batch: Batch, rule: DecisionRule) -> QmvNash:
     return QmvNash(out, ws, np.where(voters, reach, np.nan), voters)
 
 
-def solve_batch(batch: Batch, rule: DecisionRule | None = None) -> np.ndarray:
-    """``(R, I)`` asymmetric Nash bargaining solutions of a batch under ``rule`` (default: consensus)."""
-    if rule is not None and rule.kind == "qmv":
-        return qmv_nash(batch, rule).outcome
-    return _unanimity(batch)
+def solve_batch(batch: Batch) -> BatchOutcome:
+    """Asymmetric Nash bargaining solutions ``(R, I)`` of a batch under ``batch.rule`` (module docstring).
+
+    ``no_agreement``: the feasible set is empty (stated bounds exclude each other under consensus, an empty
+    qmv win-set under qmv); the outcome is NaN there and where no reversion point is known.
+    """
+    if batch.rule.kind == "qmv":
+        res = qmv_nash(batch, batch.rule)
+        return BatchOutcome.of("nash", res.outcome, res.winset.empty & res.winset.known)
+    out, empty = _unanimity(batch)
+    return BatchOutcome.of("nash", out, empty)
 
 
 def _merge(pieces: np.ndarray) -> list[list[float]]:
@@ -261,7 +268,7 @@ def solve(scenario: Scenario) -> ModelOutcome:
         return _solve_qmv(scenario, batch)
     play = players(batch)
     lower, upper = feasible_interval(batch, play)
-    out = _unanimity(batch)[0]
+    out = _unanimity(batch)[0][0]
     notes: dict[str, str] = {}
     feasible: dict[str, list[float] | None] = {}
     for j, issue in enumerate(scenario.issue_names):
@@ -283,8 +290,3 @@ def solve(scenario: Scenario) -> ModelOutcome:
                     "reversion point for every player"
                 )
     return ModelOutcome(model="nash", outcome=out, notes=notes, details={"rule": "consensus", "feasible_set": feasible})
-
-
-def solve_runs(scenario: Scenario, batch: Batch) -> np.ndarray:
-    """``(R, I)`` outcomes of perturbed runs of ``scenario`` under its rule (used to find pivotal actors)."""
-    return solve_batch(batch, scenario.rule)

@@ -24,7 +24,8 @@ from __future__ import annotations
 import numpy as np
 
 from alliance.negotiation.models.base import ModelOutcome
-from alliance.negotiation.models.batch import Batch, batch_from_scenario
+from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, co_legislator_mask
+from alliance.negotiation.models.batch import rule_threshold as _threshold_of_rule
 from alliance.negotiation.scenario import Scenario
 
 __all__ = ["procedural_kernel", "rule_threshold", "solve", "solve_batch"]
@@ -33,15 +34,9 @@ __all__ = ["procedural_kernel", "rule_threshold", "solve", "solve_batch"]
 def rule_threshold(scenario: Scenario) -> tuple[float, bool]:
     """The share of the voters' weight a proposal needs, and whether that weight is capability (else a count).
 
-    Consensus is unanimity (share 1). A QMV rule uses its capability threshold (a double-majority rule keeps
-    only the capability part, the binding one on DEU issues); a QMV rule with only a count threshold counts voters.
+    See :func:`alliance.negotiation.models.batch.rule_threshold` (the same for a batch's rule).
     """
-    rule = scenario.rule
-    if rule.kind != "qmv":
-        return 1.0, False
-    if rule.capability_threshold is not None:
-        return float(rule.capability_threshold), True
-    return float(rule.count_threshold if rule.count_threshold is not None else 0.5), False
+    return _threshold_of_rule(scenario.rule)
 
 
 def procedural_kernel(
@@ -88,11 +83,15 @@ def procedural_kernel(
     return np.where(np.isnan(setter) | np.isnan(rp), np.nan, np.where(d == 0, rp, out))
 
 
-def solve_batch(
-    batch: Batch, threshold: np.ndarray | float = 1.0, co_legislator: np.ndarray | None = None
-) -> np.ndarray:
-    """``(R, I)`` forecasts of a batch (see :func:`procedural_kernel`; default unanimity)."""
-    return procedural_kernel(batch, threshold, co_legislator)
+def solve_batch(batch: Batch, co_legislator: str | None = None) -> BatchOutcome:
+    """Agenda-setter forecasts ``(R, I)`` of a batch under its rule (``batch.procedure()``) and co-legislator.
+
+    ``co_legislator`` names an actor of ``batch.actors`` (default ``batch.co_legislator``). NaN without a
+    reversion point or a setter (the model cannot forecast; it never predicts a deadlock).
+    """
+    threshold, by_cap = batch.procedure()
+    mask = co_legislator_mask(batch, co_legislator)
+    return BatchOutcome.of("procedural", procedural_kernel(batch, threshold, mask, by_capability=by_cap))
 
 
 def solve(scenario: Scenario, co_legislator: str | None = None) -> ModelOutcome:
@@ -108,10 +107,8 @@ def solve(scenario: Scenario, co_legislator: str | None = None) -> ModelOutcome:
     name = co_legislator or (
         str(scenario.metadata.get("co_legislator")) if scenario.metadata.get("co_legislator") else None
     )
-    names = scenario.actor_names
-    mask = None if name is None or name not in names else np.array([n == name for n in names])[None, :]
     share, by_cap = rule_threshold(scenario)
-    out = procedural_kernel(batch, share, mask, by_capability=by_cap)[0]
+    out = solve_batch(batch, name).outcome[0]
     notes: dict[str, str] = {}
     for j, issue in enumerate(scenario.issue_names):
         if np.isnan(batch.reversion[0, j]):

@@ -65,7 +65,7 @@ import numpy as np
 
 from alliance.errors import BadInput
 from alliance.negotiation.models.base import ModelOutcome
-from alliance.negotiation.models.batch import Batch, batch_from_scenario
+from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, co_legislator_mask
 from alliance.negotiation.scenario import Scenario
 
 __all__ = [
@@ -376,15 +376,23 @@ def _apply(
 
 def solve_batch(
     batch: Batch,
-    co_legislator: np.ndarray | None = None,
+    co_legislator: str | None = None,
     weights: Mapping[str, float] | Sequence[float] | None = None,
     snap: float | None = None,
-    threshold: np.ndarray | float = 1.0,
-    by_capability: bool = True,
-) -> np.ndarray:
-    """``(R, I)`` stacked forecasts of a batch (see :func:`solve`; ``threshold`` as in :func:`stacked_features`)."""
-    d = _design(snap, None, None, None, None)
-    return _apply(batch, co_legislator, threshold, by_capability, _weight_vector(weights), d)[2]
+    snap_kind: str | None = None,
+    snap_target: str | None = None,
+    capability_exponent: float | None = None,
+    salience_exponent: float | None = None,
+) -> BatchOutcome:
+    """Stacked forecasts ``(R, I)`` of a batch, with the options of :func:`solve`; the model never deadlocks.
+
+    The procedural feature's rule is ``batch.procedure()``; the co-legislator ``co_legislator`` (an actor name)
+    or ``batch.co_legislator``.
+    """
+    d = _design(snap, snap_kind, snap_target, capability_exponent, salience_exponent)
+    threshold, by_cap = batch.procedure()
+    mask = co_legislator_mask(batch, co_legislator)
+    return BatchOutcome.of("stacked", _apply(batch, mask, threshold, by_cap, _weight_vector(weights), d)[2])
 
 
 def _co_legislator_mask(scenario: Scenario, name: str | None) -> tuple[np.ndarray | None, str | None]:
