@@ -255,19 +255,22 @@ def _variant_scenario(scenario: Scenario, k: int, positions: np.ndarray, removal
 
 
 def _variant_outcomes(model: str, scenario: Scenario, options: Mapping[str, Any], ref: np.ndarray) -> np.ndarray:
-    """``(3A, I)`` outcomes of every perturbed variant (batched when the model has ``solve_runs``)."""
+    """``(3A, I)`` outcomes of every perturbed variant, in one ``solve_batch`` call.
+
+    A removed actor is an actor with no position on any issue (it takes part in nothing: no weight, no veto,
+    no chair or co-legislator role), which is what removing it from the scenario means to every model.
+    """
     base = batch_from_scenario(scenario)
     pos = _perturbed_positions(base, ref)
     n_runs = pos.shape[0]
     module = model_module(model)
-    runner = getattr(module, "solve_runs", None)
+    runner = getattr(module, "solve_batch", None)
     if runner is not None:
-        batch = batch_from_scenario(scenario, runs=n_runs)
-        batch = replace(batch, positions=pos)
-        return np.asarray(runner(scenario, batch, **options), dtype=float)
+        batch = replace(batch_from_scenario(scenario, runs=n_runs), positions=pos)
+        return np.asarray(runner(batch, **options).outcome, dtype=float)
     n_a = len(scenario.actors)
     out = np.full((n_runs, len(scenario.issues)), np.nan)
-    for run in range(n_runs):  # models without a batch kernel: re-solve each variant (3 x actors solves)
+    for run in range(n_runs):  # a model registered without solve_batch: re-solve each variant (3 x actors solves)
         variant = _variant_scenario(scenario, run % n_a, pos[run, run % n_a], removal=run < n_a)
         out[run] = _run(model, variant, options).outcome
     return out
