@@ -34,6 +34,7 @@ from alliance.negotiation.models.base import ModelOutcome
 from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, co_legislator_mask
 from alliance.negotiation.models.stacked import (
     FEATURES,
+    NearestSnap,
     _actor_position,
     _co_legislator_mask,
     _support,
@@ -96,12 +97,16 @@ def member_forecasts(
         sup = _support(b.positions, power_weights(b, float(a), float(k)))
         mode = feats[..., 7]
         blends = np.stack([feats @ _weights(p, scheme, fam) for fam in members["families"]])  # (F, R, I)
+        nearest = NearestSnap(blends, b.positions)
         for target, kind, size in snaps:
             if target == "none":
                 out.append(blends)
                 continue
             win = windows[(str(kind), float(size))]
-            out.append(snap_within(blends, b.positions, win, str(target), support=sup, mode=mode))
+            if target == "nearest":
+                out.append(nearest.within(win))
+            else:
+                out.append(snap_within(blends, b.positions, win, str(target), support=sup, mode=mode))
     res = np.stack(out)  # (S x O, F, R, I) in scheme-major, snap, family order
     n_s, n_o, n_f = len(members["schemes"]), len(snaps), len(members["families"])
     return res.reshape(n_s, n_o, n_f, *res.shape[2:]).transpose(0, 2, 1, 3, 4).reshape(n_s * n_f * n_o, *res.shape[2:])

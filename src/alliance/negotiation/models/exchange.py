@@ -29,6 +29,7 @@ executed exchanges are a Python loop.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -38,7 +39,16 @@ from alliance.negotiation.models.base import ModelOutcome
 from alliance.negotiation.models.batch import Batch, BatchOutcome
 from alliance.negotiation.scenario import Scenario
 
-__all__ = ["compromise", "exchange_batch", "exchange_rounds", "find_exchanges", "solve", "solve_batch"]
+__all__ = [
+    "Candidates",
+    "candidates",
+    "compromise",
+    "exchange_batch",
+    "exchange_rounds",
+    "find_exchanges",
+    "solve",
+    "solve_batch",
+]
 
 _TOL = 1e-12
 _SIDE_TOL = 1e-9  # on the 0-1 scale
@@ -54,22 +64,32 @@ def compromise(x: np.ndarray, w: np.ndarray) -> np.ndarray:
         return np.where(tot > 0, num / np.where(tot > 0, tot, 1.0), np.nan)
 
 
-def find_exchanges(x: np.ndarray, capability: np.ndarray, salience: np.ndarray) -> dict[str, np.ndarray]:
-    """All profitable equal-gain exchanges at positions ``x`` (on 0-1 scales), vectorised over runs too.
+@dataclass(frozen=True)
+class Candidates:
+    """The profitable exchanges of a batch, one entry per candidate ``(run, i, j, a, b)`` with ``i < j``.
 
-    Args:
-        x: positions ``(A, I)`` or ``(R, A, I)`` on 0-1, NaN where the actor is not involved.
-        capability: ``(A,)`` or ``(R, A)``.
-        salience: like ``x``, on 0-1.
+    ``gain`` the equal gain of each partner, ``shift_j`` the signed move of j on ``a``, ``shift_i`` that of i on
+    ``b`` (0-1 scales); ``outcome`` ``(R, I)`` the compromise the search started from.
+    """
 
-    Returns:
-        Arrays shaped ``([R,] A, A, I, I)`` indexed ``[i, j, a, b]`` with ``i < j`` (i cares more about ``a``, j
-        about ``b``; the same exchange read from j's side is not repeated): ``gain`` (equal gain, 0 where no
-        exchange), ``shift_j`` (signed move of j on ``a``), ``shift_i`` (signed move of i on ``b``), and
-        ``outcome`` ``([R,] I)``.
+    run: np.ndarray
+    i: np.ndarray
+    j: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    gain: np.ndarray
+    shift_i: np.ndarray
+    shift_j: np.ndarray
+    outcome: np.ndarray
+
+
+def candidates(x: np.ndarray, capability: np.ndarray, salience: np.ndarray) -> Candidates:
+    """All profitable equal-gain exchanges at positions ``x`` ``(R, A, I)`` on 0-1 scales (module docstring).
+
+    Only the cells that pass the cheap tests (opposite sides on both issues, ``i < j``, ``a != b``) are
+    evaluated, so the cost follows the number of possible exchanges rather than ``R A^2 I^2``.
     """
     mask = ~np.isnan(x)
-    n_act, n_iss = x.shape[-2:]
     s = np.where(mask, np.nan_to_num(salience), 0.0)
     w = np.where(mask, np.nan_to_num(capability)[..., :, None] * s, 0.0)
     xf = np.where(mask, x, 0.0)
@@ -80,21 +100,19 @@ def find_exchanges(x: np.ndarray, capability: np.ndarray, salience: np.ndarray) 
     # beneficiary leaves it exactly there) or absent.
     gap = xf - of[..., None, :]
     side = np.where(mask & (np.abs(gap) > _SIDE_TOL), np.sign(gap), 0.0)
-    # Broadcast helpers over [..., i, j, a, b]: every array below is (..., A, A, I, I).
-    x_ia, x_ja = xf[..., :, None, :, None], xf[..., None, :, :, None]
-    x_ib, x_jb = xf[..., :, None, None, :], xf[..., None, :, None, :]
-    s_ia, s_ja = s[..., :, None, :, None], s[..., None, :, :, None]
-    s_ib, s_jb = s[..., :, None, None, :], s[..., None, :, None, :]
-    w_ja, w_ib = w[..., None, :, :, None], w[..., :, None, None, :]
-    w_a, w_b = big_w[..., None, None, :, None], big_w[..., None, None, None, :]
-    o_a, o_b = of[..., None, None, :, None], of[..., None, None, None, :]
-    opposite_a = side[..., :, None, :, None] * side[..., None, :, :, None] < 0
-    opposite_b = side[..., :, None, None, :] * side[..., None, :, None, :] < 0
-    cross = s_ia * s_jb - s_ib * s_ja  # > 0: i cares relatively more about a, j about b
-    eye_i = np.eye(n_iss, dtype=bool)[None, None, :, :]
+    n_act, n_iss = x.shape[-2:]
+    opposite = side[:, :, None, :] * side[:, None, :, :] < 0  # (R, A, A, I)
     # (i, j, a, b) and (j, i, b, a) are the same exchange: keep the one with i < j.
-    upper = np.triu(np.ones((n_act, n_act), dtype=bool), k=1)[:, :, None, None]
-    ok = opposite_a & opposite_b & (cross > _TOL) & upper & ~eye_i & (w_ja > 0) & (w_ib > 0)
+    upper = np.triu(np.ones((n_act, n_act), dtype=bool), k=1)[None, :, :, None, None]
+    cell = opposite[..., :, None] & opposite[..., None, :] & upper & ~np.eye(n_iss, dtype=bool)
+    r, i, j, a, b = np.nonzero(cell)
+    x_ia, x_ja, x_ib, x_jb = xf[r, i, a], xf[r, j, a], xf[r, i, b], xf[r, j, b]
+    s_ia, s_ja, s_ib, s_jb = s[r, i, a], s[r, j, a], s[r, i, b], s[r, j, b]
+    w_ja, w_ib = w[r, j, a], w[r, i, b]
+    w_a, w_b = big_w[r, a], big_w[r, b]
+    o_a, o_b = of[r, a], of[r, b]
+    cross = s_ia * s_jb - s_ib * s_ja  # > 0: i cares relatively more about a, j about b
+    ok = (cross > _TOL) & (w_ja > 0) & (w_ib > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         safe_wa, safe_wb = np.where(w_a > 0, w_a, 1.0), np.where(w_b > 0, w_b, 1.0)
         # Largest outcome moves: no overshoot of the other's position, no outcome past the beneficiary.
@@ -105,10 +123,38 @@ def find_exchanges(x: np.ndarray, capability: np.ndarray, salience: np.ndarray) 
         d_b = ratio * d_a
         gain = d_a * cross / np.where(s_ib + s_jb > 0, s_ib + s_jb, 1.0)
         ok &= gain > _TOL
-        gain = np.where(ok, gain, 0.0)
-        shift_j = np.where(ok, np.sign(x_ia - x_ja) * d_a * safe_wa / np.where(w_ja > 0, w_ja, 1.0), 0.0)
-        shift_i = np.where(ok, np.sign(x_jb - x_ib) * d_b * safe_wb / np.where(w_ib > 0, w_ib, 1.0), 0.0)
-    return {"gain": gain, "shift_i": shift_i, "shift_j": shift_j, "outcome": out}
+        shift_j = np.sign(x_ia - x_ja) * d_a * safe_wa / np.where(w_ja > 0, w_ja, 1.0)
+        shift_i = np.sign(x_jb - x_ib) * d_b * safe_wb / np.where(w_ib > 0, w_ib, 1.0)
+    return Candidates(r[ok], i[ok], j[ok], a[ok], b[ok], gain[ok], shift_i[ok], shift_j[ok], out)
+
+
+def find_exchanges(x: np.ndarray, capability: np.ndarray, salience: np.ndarray) -> dict[str, np.ndarray]:
+    """All profitable equal-gain exchanges at positions ``x`` (on 0-1 scales), as dense arrays.
+
+    Args:
+        x: positions ``(A, I)`` or ``(R, A, I)`` on 0-1, NaN where the actor is not involved.
+        capability: ``(A,)`` or ``(R, A)``.
+        salience: like ``x``, on 0-1.
+
+    Returns:
+        Arrays shaped ``([R,] A, A, I, I)`` indexed ``[i, j, a, b]`` with ``i < j`` (i cares more about ``a``, j
+        about ``b``; the same exchange read from j's side is not repeated): ``gain`` (equal gain, 0 where no
+        exchange), ``shift_j`` (signed move of j on ``a``), ``shift_i`` (signed move of i on ``b``), and
+        ``outcome`` ``([R,] I)``. :func:`candidates` gives the same as a list of the profitable cells.
+    """
+    single = np.ndim(x) == 2
+    xb = np.asarray(x, dtype=float)[None] if single else np.asarray(x, dtype=float)
+    cb = np.asarray(capability, dtype=float)[None] if single else np.asarray(capability, dtype=float)
+    sb = np.asarray(salience, dtype=float)[None] if single else np.asarray(salience, dtype=float)
+    found = candidates(xb, cb, sb)
+    n_runs, n_act, n_iss = xb.shape
+    dense: dict[str, np.ndarray] = {}
+    for key in ("gain", "shift_i", "shift_j"):
+        arr = np.zeros((n_runs, n_act, n_act, n_iss, n_iss))
+        arr[found.run, found.i, found.j, found.a, found.b] = getattr(found, key)
+        dense[key] = arr[0] if single else arr
+    dense["outcome"] = found.outcome[0] if single else found.outcome
+    return dense
 
 
 def _scale(
@@ -164,25 +210,37 @@ def exchange_batch(
     exchanges: list[dict[str, Any]] = []
     runs = np.arange(n_runs)
     for t in range(1, rounds + 1):
-        found = find_exchanges(z, c, s)
-        gain = found["gain"].reshape(n_runs, -1).copy()
-        if not (gain > 0).any():
+        found = candidates(z, c, s)
+        if not len(found.gain):
             break
         new = z.copy()
-        while True:  # one step per executed exchange: every run takes its best, then blocks its actors' issues
-            k = np.argmax(gain, axis=1)
-            g = gain[runs, k]
-            live = g > 0
-            if not live.any():
-                break
-            r = runs[live]
-            i, j, a, b = np.unravel_index(k[live], (n_act, n_act, n_iss, n_iss))
-            sh_i = found["shift_i"][r, i, j, a, b]
-            sh_j = found["shift_j"][r, i, j, a, b]
+        # The greedy rule (best exchange first, then block its actors on its issues, repeat) is a scan of each
+        # run's candidates by decreasing gain (ties: the lower flat index, as an argmax over the dense array
+        # would pick), taking those whose four (actor, issue) cells are still free; one step per rank, all runs
+        # at once.
+        flat = np.ravel_multi_index((found.i, found.j, found.a, found.b), (n_act, n_act, n_iss, n_iss))
+        order = np.lexsort((flat, -found.gain, found.run))
+        run_of, g_all = found.run[order], found.gain[order]
+        i_all, j_all, a_all, b_all = found.i[order], found.j[order], found.a[order], found.b[order]
+        si_all, sj_all = found.shift_i[order], found.shift_j[order]
+        starts = np.searchsorted(run_of, runs)
+        rank = np.arange(len(run_of)) - starts[run_of]
+        used = np.zeros((n_runs, n_act, n_iss), dtype=bool)
+        by_rank = np.argsort(rank, kind="stable")
+        bounds = np.searchsorted(rank[by_rank], np.arange(rank.max() + 2 if len(rank) else 1))
+        for step in range(len(bounds) - 1):
+            sel = by_rank[bounds[step] : bounds[step + 1]]
+            r, i, j, a, b = run_of[sel], i_all[sel], j_all[sel], a_all[sel], b_all[sel]
+            free = ~(used[r, i, a] | used[r, i, b] | used[r, j, a] | used[r, j, b])
+            r, i, j, a, b, sel = r[free], i[free], j[free], a[free], b[free], sel[free]
+            if not len(r):
+                continue
+            sh_i, sh_j = si_all[sel], sj_all[sel]
             # A full move lands exactly on the partner's position (no rounding residue).
             to_i, to_j = z[r, i, b] + sh_i, z[r, j, a] + sh_j
             new[r, i, b] = np.where(np.abs(to_i - z[r, j, b]) <= 1e-9, z[r, j, b], to_i)
             new[r, j, a] = np.where(np.abs(to_j - z[r, i, a]) <= 1e-9, z[r, i, a], to_j)
+            used[r, i, a] = used[r, i, b] = used[r, j, a] = used[r, j, b] = True
             if record:
                 for n_ in range(len(r)):
                     exchanges.append(
@@ -195,17 +253,9 @@ def exchange_batch(
                             "b": int(b[n_]),
                             "shift_i": float(sh_i[n_] * span[b[n_]]),
                             "shift_j": float(sh_j[n_] * span[a[n_]]),
-                            "gain": float(g[live][n_]),
+                            "gain": float(g_all[sel[n_]]),
                         }
                     )
-            # Block every candidate in which i or j acts on issue a or b (as either partner).
-            view = gain.reshape(n_runs, n_act, n_act, n_iss, n_iss)
-            for actor in (i, j):
-                for issue in (a, b):
-                    view[r, actor, :, issue, :] = 0.0
-                    view[r, actor, :, :, issue] = 0.0
-                    view[r, :, actor, issue, :] = 0.0
-                    view[r, :, actor, :, issue] = 0.0
         z = new
         path.append(z * span + lo)
     return np.stack(path, axis=1), exchanges

@@ -70,6 +70,7 @@ from alliance.negotiation.scenario import Scenario
 
 __all__ = [
     "FEATURES",
+    "NearestSnap",
     "SNAP_KINDS",
     "SNAP_TARGETS",
     "load_params",
@@ -307,6 +308,35 @@ def snap_within(
     tie = inside & (dist <= best[..., None, :] + 1e-9)
     chosen = np.where(tie, positions, np.inf).min(axis=-2)
     return np.where(np.isfinite(best), chosen, blend)
+
+
+class NearestSnap:
+    """Snapping to the nearest position (``snap_target="nearest"``) under many windows, the search done once.
+
+    Equal to :func:`snap_within` with ``target="nearest"`` for every window (tested): the nearest positions, the
+    lowest of the ties (within 1e-9) and the farthest tie are found once; a window that cuts through the ties
+    (rare) falls back to :func:`snap_within` on the whole array.
+    """
+
+    def __init__(self, blend: np.ndarray, positions: np.ndarray) -> None:
+        with np.errstate(invalid="ignore"):
+            dist = np.abs(positions - blend[..., None, :])
+        dist = np.where(np.isnan(dist), np.inf, dist)
+        self.best = dist.min(axis=-2)
+        tie = dist <= self.best[..., None, :] + 1e-9
+        self.tie_low = np.where(tie, positions, np.inf).min(axis=-2)
+        self.tie_far = np.where(tie, dist, -np.inf).max(axis=-2)
+        self.blend, self.positions = blend, positions
+
+    def within(self, window: np.ndarray) -> np.ndarray:
+        """The forecasts snapped within ``window`` points (shape of the blend, broadcast)."""
+        edge = window + _EDGE
+        ok = self.best <= edge
+        out = np.where(ok, self.tie_low, self.blend)
+        cut = ok & (self.tie_far > edge)
+        if cut.any():
+            out = np.where(cut, snap_within(self.blend, self.positions, window), out)
+        return out
 
 
 def snap_to_positions(blend: np.ndarray, positions: np.ndarray, tau: float) -> np.ndarray:
