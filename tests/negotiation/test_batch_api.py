@@ -183,3 +183,21 @@ def test_fast_compromise_equals_the_general_kernel(seed: int, zero: bool) -> Non
         upper_bound=np.full(shape, np.nan),
     )
     _same(compromise.solve_batch(batch).outcome, compromise.compromise_kernel(pos, safe_weights(batch, "cs")))
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), grid=st.booleans())
+def test_nearest_snap_equals_snap_within_for_every_window(seed: int, grid: bool) -> None:
+    from alliance.negotiation.models.stacked import NearestSnap, snap_within
+
+    rng = np.random.default_rng(seed)
+    pos = rng.uniform(0, 100, (3, 4, 6, 2))
+    if grid:  # ties: blends halfway between coded positions, windows exactly at the distance
+        pos = np.round(pos / 20.0) * 20.0
+    pos[rng.uniform(size=pos.shape) < 0.2] = np.nan
+    blend = np.round(rng.uniform(0, 100, (3, 4, 2)) / 10.0) * 10.0 if grid else rng.uniform(0, 100, (3, 4, 2))
+    blend[0, 0, 0] = np.nan
+    near = NearestSnap(blend, pos)
+    for size in (0.0, 5.0, 10.0, 10.0 + 5e-8, 25.0, 1e3):
+        window = np.full((3, 4, 2), size)
+        _same(near.within(window), snap_within(blend, pos, window))
