@@ -95,10 +95,14 @@ def calibrate(
         int, typer.Option("--last", help="Last year of the window (2021: backtest; 2026: projections).")
     ] = 2021,
 ) -> None:
-    """Fitted parameters with standard errors, units and meaning."""
+    """Refit the model on a window: parameters with standard errors, units and meaning.
+
+    Projections and the backtest use the fits shipped with the package (tools/fit_dynamics.py); this command
+    always fits anew on the embedded data.
+    """
     from alliance.dynamics import calibrate as run_calibrate
 
-    cal = run_calibrate(first, last)
+    cal = run_calibrate(first, last, refit=True)
     summary = cal.summary()
     cap = ", ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in summary.items())
     emit(cal.to_frame(), fmt, title=f"Calibration {first}-{last}", caption=cap)

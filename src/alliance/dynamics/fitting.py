@@ -10,17 +10,26 @@ because the record holds one-off procurement spikes (Bulgaria 2019: F-16 purchas
 Uncertainty: the Gauss-Newton covariance ``s^2 (J'J)^-1`` of the fitted parameters (``s^2`` the residual
 variance), from which :meth:`Calibration.draws` samples multivariate-normal parameter sets (truncated to the
 bounds by rejection). ``us_signal`` never moves in the record, so it is not fitted: draws take it uniform on [0, 1].
+
+Shipped fits: the two calibrations every command uses (2014-2021 for the backtest, 2014-2026 for projections;
+one-step, no prior, nothing held fixed) are computed once by ``tools/fit_dynamics.py`` and shipped in
+``dynamics/params/calibrations.json`` with the hash of the data they came from (:func:`data_hash`). They are
+loaded instead of refitted while the hash matches; when the embedded data change, the first call refits once and
+says so on stderr; ``calibrate(..., refit=True)`` (``alliance simulate calibrate``) always refits.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import sys
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from importlib import resources
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import least_squares
 
 from alliance.dynamics.drivers import HAGUE, WALES, Pledge, record_drivers
 from alliance.dynamics.model import PARAM_INFO, PARAM_NAMES, Drivers, Params, simulate, step, threat_impulse
@@ -28,7 +37,15 @@ from alliance.dynamics.panel import Panel, load_panel
 from alliance.errors import BadInput
 from alliance.results import Result
 
-__all__ = ["BOUNDS", "Calibration", "calibrate"]
+__all__ = [
+    "BOUNDS",
+    "SHIPPED_WINDOWS",
+    "Calibration",
+    "calibrate",
+    "calibration_from_dict",
+    "calibration_to_dict",
+    "data_hash",
+]
 
 Method = Literal["one-step", "multi-step"]
 
@@ -264,6 +281,7 @@ def calibrate(
     panel: Panel | None = None,
     halflife_prior: tuple[float, float] | None = HALFLIFE_PRIOR,
     fixed: dict[str, float] | None = None,
+    refit: bool = False,
 ) -> Calibration:
     """Fit the model to the record, budget years ``first + 1 .. last``.
 
@@ -276,9 +294,13 @@ def calibrate(
         panel: the data (default :func:`~.panel.load_panel`).
         halflife_prior: optional Gaussian prior (mean, sd, years) on the threat half-life (sensitivity checks).
         fixed: parameters held at given values instead of fitted (sensitivity checks), e.g. ``{"ceiling": 5.0}``.
+        refit: fit even where a shipped fit exists (module docstring).
 
-    The fit with the default data, pledges and starting values is memoised (projections and the CLI reuse it).
+    The fit with the default data, pledges and starting values is memoised (projections and the CLI reuse it),
+    and for the shipped windows loaded from the package while the data hash matches.
     """
+    if refit:
+        return _calibrate(first, last, method, pledges, start, panel, halflife_prior, fixed)
     if pledges is None and start is None and panel is None:
         frozen = tuple(sorted((fixed or {}).items()))
         return _calibrate_cached(first, last, method, halflife_prior, frozen)
@@ -293,7 +315,94 @@ def _calibrate_cached(
     halflife_prior: tuple[float, float] | None,
     fixed: tuple[tuple[str, float], ...],
 ) -> Calibration:
+    if halflife_prior is None and not fixed:
+        shipped = _shipped(first, last, method)
+        if shipped is not None:
+            return shipped
     return _calibrate(first, last, method, None, None, None, halflife_prior, dict(fixed))
+
+
+#: The calibrations shipped in ``params/calibrations.json``: (method, first, last).
+SHIPPED_WINDOWS: tuple[tuple[Method, int, int], ...] = (("one-step", 2014, 2021), ("one-step", 2014, 2026))
+#: The embedded tables the calibration panel is built from (:func:`~.panel.load_panel`).
+DATA_TABLES: tuple[str, ...] = (
+    "nato_spending_editions.csv",
+    "nato_spending_2026_full.csv",
+    "allies.csv",
+    "us_forces_dmdc.csv",
+)
+
+
+def data_hash() -> str:
+    """sha256 of what a shipped fit rests on: the panel's tables and the parameter names of the model."""
+    from alliance.data import table_bytes
+
+    h = hashlib.sha256()
+    for name in DATA_TABLES:
+        h.update(name.encode())
+        h.update(table_bytes(name))
+    h.update(",".join(PARAM_NAMES).encode())
+    return h.hexdigest()
+
+
+def calibration_to_dict(cal: Calibration) -> dict[str, Any]:
+    """A calibration as JSON-able plain data (floats round-trip exactly through JSON)."""
+    return {
+        "params": cal.params.to_dict(),
+        "free": list(cal.free),
+        "cov": cal.cov.tolist(),
+        "first": cal.first,
+        "last": cal.last,
+        "method": cal.method,
+        "n_obs": cal.n_obs,
+        "cost_initial": cal.cost_initial,
+        "cost_final": cal.cost_final,
+        "residuals": cal.residuals.tolist(),
+        "pledges": [list(p) for p in cal.pledges],
+    }
+
+
+def calibration_from_dict(d: dict[str, Any]) -> Calibration:
+    """The inverse of :func:`calibration_to_dict`."""
+    return Calibration(
+        params=Params(**{k: float(v) for k, v in d["params"].items()}),
+        free=tuple(d["free"]),
+        cov=np.asarray(d["cov"], dtype=float),
+        first=int(d["first"]),
+        last=int(d["last"]),
+        method=str(d["method"]),
+        n_obs=int(d["n_obs"]),
+        cost_initial=float(d["cost_initial"]),
+        cost_final=float(d["cost_final"]),
+        residuals=np.asarray(d["residuals"], dtype=float),
+        pledges=tuple((float(p[0]), int(p[1]), int(p[2])) for p in d["pledges"]),
+    )
+
+
+@functools.cache
+def _shipped_file() -> dict[str, Any]:
+    path = resources.files("alliance.dynamics") / "params" / "calibrations.json"
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    return data
+
+
+def _shipped(first: int, last: int, method: str) -> Calibration | None:
+    """The shipped fit of this window if its data hash matches the embedded data (else None: refit)."""
+    data = _shipped_file()
+    entry = data.get("calibrations", {}).get(f"{method}:{first}-{last}")
+    if entry is None:
+        return None
+    if data.get("data_hash") != data_hash():
+        print(
+            f"alliance: the embedded data differ from those the shipped {first}-{last} calibration was fitted on; "
+            "refitting (tools/fit_dynamics.py ships a new fit)",
+            file=sys.stderr,
+        )
+        return None
+    return calibration_from_dict(entry)
 
 
 def _calibrate(
@@ -306,6 +415,8 @@ def _calibrate(
     halflife_prior: tuple[float, float] | None,
     fixed: dict[str, float] | None,
 ) -> Calibration:
+    from scipy.optimize import least_squares
+
     panel = panel or load_panel()
     _check_window(panel, first, last)
     if method not in ("one-step", "multi-step"):
