@@ -18,6 +18,7 @@ import pandas as pd
 from alliance import data
 from alliance.errors import BadInput, one_of
 from alliance.spending._base import accession, require_columns, resolve_countries, resolve_year, stamp
+from alliance.spending.correlation import linear_fit, spearman
 
 __all__ = ["SIZES", "olson_zeckhauser", "oz_trend"]
 
@@ -53,7 +54,7 @@ def olson_zeckhauser(
 
     Returns:
         One row per year: ``year, edition, size, n, rho, p_value, p_one_sided, significant`` where ``rho`` and
-        ``p_value`` come from :func:`scipy.stats.spearmanr` (two-sided) and ``p_one_sided`` tests Olson and
+        ``p_value`` are Spearman's (:func:`~alliance.spending.correlation.spearman`, as ``scipy.stats.spearmanr``; two-sided) and ``p_one_sided`` tests Olson and
         Zeckhauser's directional hypothesis rho > 0. ``attrs["trend"]`` holds :func:`oz_trend` of the table.
     """
     if size not in SIZES:
@@ -76,13 +77,12 @@ def olson_zeckhauser(
         df = df.assign(size_value=df["real_gdp_usd_constant2021_million"])
     else:
         df = df.assign(size_value=df["usd_current_million"] / (df["pct_gdp"] / 100.0))
-    from scipy import stats  # imported here: scipy.stats costs ~1 s at CLI start-up
-
     rows = []
     for yr, grp in df.groupby("year", sort=True):
-        two = stats.spearmanr(grp["size_value"], grp["pct_gdp"])
-        one = stats.spearmanr(grp["size_value"], grp["pct_gdp"], alternative="greater")
-        rows.append((int(yr), len(grp), float(two.statistic), float(two.pvalue), float(one.pvalue)))
+        size_v, pct = grp["size_value"].to_numpy(dtype=float), grp["pct_gdp"].to_numpy(dtype=float)
+        rho, p_two = spearman(size_v, pct)
+        _, p_one = spearman(size_v, pct, alternative="greater")
+        rows.append((int(yr), len(grp), rho, p_two, p_one))
     out = pd.DataFrame(rows, columns=["year", "n", "rho", "p_value", "p_one_sided"])
     out.insert(1, "edition", ed)
     out.insert(2, "size", size)
@@ -97,16 +97,14 @@ def oz_trend(table: pd.DataFrame) -> dict[str, float | int]:
 
     Returns:
         ``first_year, last_year, rho_first, rho_last, rho_change`` (last minus first), ``slope_per_year`` and
-        ``slope_p_value`` (ordinary least squares of rho on year, :func:`scipy.stats.linregress`; NaN with fewer
+        ``slope_p_value`` (ordinary least squares of rho on year, :func:`~alliance.spending.correlation.linear_fit`; NaN with fewer
         than three years), ``mean_rho`` and ``n_significant`` (years with p < alpha).
     """
     t = table.sort_values("year")
     x = t["year"].to_numpy(dtype=float)
     y = t["rho"].to_numpy(dtype=float)
     if len(t) >= 3:
-        from scipy import stats
-
-        fit = stats.linregress(x, y)
+        fit = linear_fit(x, y)
         slope, slope_p = float(fit.slope), float(fit.pvalue)
     else:
         slope, slope_p = float("nan"), float("nan")
