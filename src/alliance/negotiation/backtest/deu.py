@@ -48,7 +48,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -256,10 +256,13 @@ def _voting_rule(cell: str, row: int, label: str) -> str:
 # ----------------------------------------------------------------------------------------------- capabilities
 
 
-def _votes_table() -> pd.DataFrame:
+def _votes_table() -> dict[str, dict[str, float]]:
+    """Column -> member state -> value of the Council votes table (plain dicts: looked up for every issue)."""
     from alliance.data import load_table
 
-    return load_table("eu_council_votes.csv").set_index("actor")
+    table = load_table("eu_council_votes.csv").set_index("actor")
+    columns = ("votes_pre_nice", "votes_nice", "population_share_2016_pct")
+    return {col: {str(k): float(v) for k, v in table[col].items()} for col in columns}
 
 
 def _era(intro: date) -> str:
@@ -270,18 +273,22 @@ def _era(intro: date) -> str:
     return "pre-nice"
 
 
-def _state_capabilities(states: Sequence[str], intro: date, capability: str, votes: pd.DataFrame) -> dict[str, float]:
+def _state_capabilities(
+    states: Sequence[str], intro: date, capability: str, votes: dict[str, dict[str, float]]
+) -> dict[str, float]:
     """Capability of each coded member state under the chosen scheme (module docstring)."""
     if capability == "equal":
         return dict.fromkeys(states, 1.0)
+    population = votes["population_share_2016_pct"]
     if capability == "population":
-        return {s: float(votes.at[s, "population_share_2016_pct"]) for s in states}
+        return {s: population[s] for s in states}
     era = _era(intro)
     if era == "double-majority":
-        return {s: float(votes.at[s, "population_share_2016_pct"]) for s in states}
-    if era == "pre-nice" and all(not pd.isna(votes.at[s, "votes_pre_nice"]) for s in states):
-        return {s: float(votes.at[s, "votes_pre_nice"]) for s in states}
-    return {s: float(votes.at[s, "votes_nice"]) for s in states}
+        return {s: population[s] for s in states}
+    pre = votes["votes_pre_nice"]
+    if era == "pre-nice" and all(not math.isnan(pre[s]) for s in states):
+        return {s: pre[s] for s in states}
+    return {s: votes["votes_nice"][s] for s in states}
 
 
 def _rule(voting_rule: str, intro: date) -> DecisionRule:
@@ -314,6 +321,14 @@ def deu_frame(path_or_name: str | Path = EMBEDDED, capability: Capability | str 
     once with ``actor`` empty, so no issue is lost. Raises :class:`BadInput` naming the row (1 = first data row)
     and column of any malformed cell.
     """
+    records, attrs = _deu_records(path_or_name, capability)
+    out_df = pd.DataFrame.from_records([r | {"intro": pd.Timestamp(r["intro"])} for r in records])
+    out_df.attrs.update(attrs)
+    return out_df
+
+
+def _deu_records(path_or_name: str | Path, capability: Capability | str) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The rows of :func:`deu_frame` as dicts (``intro`` a date) and the frame's attrs (source, capability, sep)."""
     capability = _check_capability(capability)
     df, label, sep = _raw_frame(path_or_name)
     votes = _votes_table()
@@ -354,7 +369,7 @@ def deu_frame(path_or_name: str | Path = EMBEDDED, capability: Capability | str 
             "council": str(row.get("council", "")).strip(),
             "procedure": proc,
             "voting_rule": vrule,
-            "intro": pd.Timestamp(intro),
+            "intro": intro,
             "reversion": rp,
             "outcome": out,
             "rp_coded": not math.isnan(rp),
@@ -370,9 +385,7 @@ def deu_frame(path_or_name: str | Path = EMBEDDED, capability: Capability | str 
                 {**base, "actor": a, "position": p, "salience": s, "capability": cap}
                 | {"capability_population": pop.get(a, inst_pop)}
             )
-    out_df = pd.DataFrame.from_records(records)
-    out_df.attrs.update({"source": label, "capability": capability, "separator": sep})
-    return out_df
+    return records, {"source": label, "capability": capability, "separator": sep}
 
 
 def load_deu(path_or_name: str | Path = EMBEDDED, capability: Capability | str = "equal") -> list[Scenario]:
@@ -392,11 +405,15 @@ def load_deu(path_or_name: str | Path = EMBEDDED, capability: Capability | str =
         ``agenda_setter="com"`` and ``co_legislator="ep"`` (read by the ``stacked`` model), and
         ``capability_sets={"population": {actor: capability}}`` (read by the ``ensemble`` model).
     """
-    frame = deu_frame(path_or_name, capability)
+    records, attrs = _deu_records(path_or_name, capability)
+    by_issue: dict[str, list[dict[str, Any]]] = {}
+    for rec in records:
+        by_issue.setdefault(str(rec["issue"]), []).append(rec)
     scenarios: list[Scenario] = []
-    for issue_id, grp in frame.groupby("issue", sort=False):
-        first = grp.iloc[0]
-        intro = first["intro"].date()
+    for issue_id, grp in by_issue.items():
+        first = grp[0]
+        coded = [r for r in grp if r["actor"] != ""]
+        intro = first["intro"]
         rp = None if math.isnan(first["reversion"]) else float(first["reversion"])
         out = None if math.isnan(first["outcome"]) else float(first["outcome"])
         name = str(issue_id)
@@ -404,14 +421,14 @@ def load_deu(path_or_name: str | Path = EMBEDDED, capability: Capability | str =
         codecision = first["procedure"] == "COD"
         unanimity = first["voting_rule"] == "Unanimity"
         actors = []
-        for r in grp[grp["actor"] != ""].itertuples(index=False):
-            a = str(r.actor)
+        for r in coded:
+            a = str(r["actor"])
             actors.append(
                 Actor(
                     name=a,
-                    capability=float(r.capability),
-                    positions={name: float(r.position)},
-                    saliences={name: float(r.salience) / 100.0},
+                    capability=float(r["capability"]),
+                    positions={name: float(r["position"])},
+                    saliences={name: float(r["salience"]) / 100.0},
                     veto=(codecision if a == "ep" else (a != "com")),
                     chair=a == "com",
                 )
@@ -426,16 +443,12 @@ def load_deu(path_or_name: str | Path = EMBEDDED, capability: Capability | str =
             "voting_rule": str(first["voting_rule"]),
             "intro": intro.isoformat(),
             "era": _era(intro),
-            "capability": frame.attrs["capability"],
+            "capability": attrs["capability"],
             "rp_coded": bool(first["rp_coded"]),
-            "source": frame.attrs["source"],
+            "source": attrs["source"],
             "agenda_setter": "com",
             "co_legislator": "ep",
-            "capability_sets": {
-                "population": {
-                    str(r.actor): float(r.capability_population) for r in grp[grp["actor"] != ""].itertuples()
-                }
-            },
+            "capability_sets": {"population": {str(r["actor"]): float(r["capability_population"]) for r in coded}},
         }
         scenarios.append(
             Scenario(
