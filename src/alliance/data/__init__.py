@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from alliance.errors import BadInput, one_of
+from alliance.io import load_yaml
 
 __all__ = [
     "AGGREGATES",
@@ -83,7 +83,7 @@ def metadata(name: str) -> dict[str, Any]:
     if name not in list_tables():
         raise one_of("table", name, list_tables())
     stem = name.rsplit(".", 1)[0]
-    meta: dict[str, Any] = yaml.safe_load((_TABLES / f"{stem}.meta.yaml").read_text(encoding="utf-8"))
+    meta: dict[str, Any] = load_yaml((_TABLES / f"{stem}.meta.yaml").read_text(encoding="utf-8"))
     return meta
 
 

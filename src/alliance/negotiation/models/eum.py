@@ -136,8 +136,15 @@ def _as_batch(
     return x, np.broadcast_to(c, x.shape), s
 
 
-def _engine(name: str | None) -> Callable[..., tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """The row kernel for ``engine`` (see :func:`eum_rounds`)."""
+#: With ``engine="auto"``, the compiled kernel is used once numba is loaded in the process, or for a call of at
+#: least this many (row, round, actor pair) cells: loading numba and the cached kernel costs about 0.7 s of CPU,
+#: which the compiled kernel (about 40 ns a cell against 100 ns for NumPy) earns back from about 1.5e7 cells
+#: (measured, docs/benchmarks.md). A single hague-2025 forecast with its pivotal analysis is 4e6 cells.
+AUTO_NUMBA_CELLS = 15_000_000
+
+
+def _engine(name: str | None, cells: int = 0) -> Callable[..., tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The row kernel for ``engine`` (see :func:`eum_rounds`) and a call of ``cells`` (row, round, pair) cells."""
     from alliance.negotiation.models import eum_numba
 
     name = name or os.environ.get("ALLIANCE_EUM_ENGINE") or "auto"
@@ -145,9 +152,11 @@ def _engine(name: str | None) -> Callable[..., tuple[np.ndarray, np.ndarray, np.
         raise one_of("EUM engine", name, ENGINES)
     if name == "numba" and not eum_numba.available():
         raise BadInput("EUM engine 'numba' needs numba: pip install 'alliance[fast]' (or use engine='numpy')")
-    if name == "numpy" or (name == "auto" and not eum_numba.available()):
+    if name == "numpy" or not eum_numba.available():
         return run_rows
-    return eum_numba.run_rows
+    if name == "numba" or eum_numba.loaded() or cells >= AUTO_NUMBA_CELLS:
+        return eum_numba.run_rows
+    return run_rows
 
 
 def eum_rounds(
@@ -186,8 +195,9 @@ def eum_rounds(
             ``**PROGRAM`` selects all four options of the authors' program.
         return_risk: also return the risk exponents ``r_i`` of the last round, shape ``(runs, actors, issues)``.
         engine: ``"numba"`` (the compiled kernel, ``pip install 'alliance[fast]'``), ``"numpy"`` or ``"auto"``
-            (numba when installed); default: the ``ALLIANCE_EUM_ENGINE`` environment variable, else ``"auto"``.
-            Both give the same results (to 1e-9, pinned in the tests).
+            (numba when installed and the call is large enough to pay for loading it, see
+            :data:`AUTO_NUMBA_CELLS`, or once it is loaded); default: the ``ALLIANCE_EUM_ENGINE`` environment
+            variable, else ``"auto"``. Both give the same results (to 1e-9, pinned in the tests).
 
     Returns:
         ``(positions_by_round, medians, means)`` shaped ``(runs, rounds + 1, actors, issues)``,
@@ -227,7 +237,7 @@ def eum_rounds(
     scale = np.where(mask.sum(axis=-1) >= 2, scale, 0.0)
 
     n_rows = n_runs * n_iss
-    rows_path, rows_med, rows_risk = _engine(engine)(
+    rows_path, rows_med, rows_risk = _engine(engine, n_runs * n_iss * rounds * n_act * n_act)(
         xf.reshape(n_rows, n_act),
         wf.reshape(n_rows, n_act),
         sf.reshape(n_rows, n_act),

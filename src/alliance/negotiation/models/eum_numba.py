@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["available", "run_rows"]
+__all__ = ["available", "loaded", "run_rows"]
 
 _TOL = 1e-12
 _OFFERS = {"least": 0, "ranked": 1, "program": 2}
@@ -31,6 +31,11 @@ def available() -> bool:
 
 
 _compiled: Any = None
+
+
+def loaded() -> bool:
+    """True once the compiled kernel is loaded in this process (later calls cost nothing to start)."""
+    return _compiled is not None
 
 
 def _kernel() -> Any:
