@@ -151,7 +151,64 @@ def _probability(
                 prob[j, i] = nji / den if den > _TOL * (1.0 + abs(den)) else 0.5
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
+def _offers(
+    xs: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    n: int,
+    offers: int,
+    kinds: np.ndarray,
+    keys: np.ndarray,
+    targets: np.ndarray,
+    best_kind: np.ndarray,
+    best_key: np.ndarray,
+    new: np.ndarray,
+) -> None:
+    """Steps 6-7: the offer each receiver j accepts, in three passes over the pairs that vectorise (rows i,
+    columns j): each pair's offer type, key and target with the best type per j; the best key of that type;
+    the lowest target among the offers within tolerance of it. Rules as in ``eum_kernel._moves``."""
+    for j in range(n):
+        best_kind[j] = 3
+        best_key[j] = np.inf
+        new[j] = np.inf
+    for i in range(n):
+        xi = xs[i]
+        for j in range(n):
+            aa = a[i, j]
+            bb = b[i, j]
+            xj = xs[j]
+            pos = aa > _TOL
+            conflict = pos & (bb > _TOL) & (bb < aa - _TOL)
+            capitulate = pos & (bb < -_TOL) & (-bb > aa + _TOL)
+            part = pos & (bb < -_TOL) & (aa > -bb + _TOL)
+            full = conflict | capitulate
+            target = xi if full else xj + (xi - xj) * abs(bb / aa)
+            shift = abs(target - xj)
+            offered = (full | part) & (shift > 0.0) & (i != j)
+            kind = 0 if (conflict | (offers == 0)) else (1 if part else 2)
+            key = (abs(bb) * xj + abs(aa) * xi) / (abs(aa) + abs(bb)) if (offers == 2) & part else shift
+            kind = kind if offered else 3
+            kinds[i, j] = kind
+            keys[i, j] = key
+            targets[i, j] = target
+            best_kind[j] = min(best_kind[j], kind)
+    for i in range(n):
+        for j in range(n):
+            if kinds[i, j] == best_kind[j] and kinds[i, j] < 3:
+                best_key[j] = min(best_key[j], keys[i, j])
+    for j in range(n):
+        best_key[j] = best_key[j] + _TOL * (1.0 + abs(best_key[j]))
+    for i in range(n):
+        for j in range(n):
+            if kinds[i, j] == best_kind[j] and kinds[i, j] < 3 and keys[i, j] <= best_key[j]:
+                new[j] = min(new[j], targets[i, j])
+    for j in range(n):
+        if not math.isfinite(new[j]):
+            new[j] = xs[j]
+
+
+@njit(cache=True, error_model="numpy")
 def rows(
     x: np.ndarray,
     w: np.ndarray,
@@ -187,6 +244,13 @@ def rows(
     prefix = np.empty((n_act + 1, n_act))
     a = np.empty((n_act, n_act))
     b = np.empty((n_act, n_act))
+    prob_t = np.empty((n_act, n_act))
+    sec = np.empty(n_act)
+    kinds = np.empty((n_act, n_act), np.int64)
+    keys = np.empty((n_act, n_act))
+    targets = np.empty((n_act, n_act))
+    best_kind = np.empty(n_act, np.int64)
+    best_key = np.empty(n_act)
     lb1 = np.empty((n_act, n_act))
     lb2 = np.empty((n_act, n_act))
     p1 = np.empty((n_act, n_act))
@@ -214,25 +278,26 @@ def rows(
                     dist[i, j] = min(dr / rs, 1.0)
             _sides(xs, n, order, count, merged)
             _probability(xs, draw, ws, n, order, count, merged, glob, prefix, prob)
-            # Step 5: security with r = 1, then the risk exponents.
-            hi, lo = -np.inf, np.inf
+            # Step 5: security with r = 1, then the risk exponents. sec[i] sums E_j(ji) over j in order; the loops
+            # run over whole rows (no branch on i == j, the diagonal term is masked) so that they vectorise.
             for i in range(n):
-                sec = 0.0
-                for j in range(n):
-                    if j == i:
-                        continue
+                sec[i] = 0.0
+            for j in range(n):
+                for i in range(n):
                     d = dist[j, i]
-                    eu = ss[i] * (prob[j, i] * (2.0 * d) + (1.0 - prob[j, i]) * (-2.0 * d)) + (1.0 - ss[i]) * (2.0 * d)
+                    pji = prob[j, i]
+                    eu = ss[i] * (pji * (2.0 * d) + (1.0 - pji) * (-2.0 * d)) + (1.0 - ss[i]) * (2.0 * d)
                     eu = eu - q * 0.0
                     if q != 1.0:
                         eu = eu - (1.0 - q) * (2.0 - 4.0 * _status_base(dmu[j], d))
-                    sec += eu
-                r[i] = sec
-                hi = max(hi, sec)
-                lo = min(lo, sec)
+                    sec[i] += eu if i != j else 0.0
+            hi, lo = -np.inf, np.inf
+            for i in range(n):
+                hi = max(hi, sec[i])
+                lo = min(lo, sec[i])
             span = hi - lo
             for i in range(n):
-                rel = (2.0 * r[i] - hi - lo) / span if span > _TOL else 0.0
+                rel = (2.0 * sec[i] - hi - lo) / span if span > _TOL else 0.0
                 r[i] = (1.0 - rel / 3.0) / (1.0 + rel / 3.0)
                 usq[i] = 2.0 - 4.0 * 0.5 ** r[i]
             if risk_votes:
@@ -265,73 +330,38 @@ def rows(
                 for j in range(n):
                     p1[i, j] = _exp_nonpos(r[j] * lb1[i, j])
                     p2[i, j] = _exp_nonpos(r[j] * lb2[i, j])
+            for i in range(n):
+                for j in range(n):
+                    prob_t[i, j] = prob[j, i]
             # Expected utilities with the receiver j's exponent (a: E_i(ij), b: E_j(ji)); "own": a with r_i.
             for i in range(n):
                 for j in range(n):
-                    if i == j:
-                        continue
                     d = dist[i, j]
-                    rj = r[j]
                     u_s = 2.0 - 4.0 * p1[i, j]
                     u_f = 2.0 - 4.0 * p2[i, j]
-                    bb = ss[i] * (prob[j, i] * u_s + (1.0 - prob[j, i]) * u_f) + (1.0 - ss[i]) * u_s - q * usq[j]
+                    pji = prob_t[i, j]
+                    bb = ss[i] * (pji * u_s + (1.0 - pji) * u_f) + (1.0 - ss[i]) * u_s - q * usq[j]
                     if q != 1.0:
-                        bb = bb - (1.0 - q) * (2.0 - 4.0 * _status_base(dmu[j], d) ** rj)
+                        bb = bb - (1.0 - q) * (2.0 - 4.0 * _status_base(dmu[j], d) ** r[j])
                     b[i, j] = bb
-                    if own:
-                        ri = r[i]
+                    pij = prob[i, j]
+                    if not own:
+                        aa = ss[j] * (pij * u_s + (1.0 - pij) * u_f) + (1.0 - ss[j]) * u_s - q * usq[j]
+                        if q != 1.0:
+                            aa = aa - (1.0 - q) * (2.0 - 4.0 * _status_base(dmu[i], d) ** r[j])
+                        a[i, j] = aa
+            if own:
+                for i in range(n):
+                    for j in range(n):
+                        d = dist[i, j]
                         u_s = 2.0 - 4.0 * p1[j, i]
                         u_f = 2.0 - 4.0 * p2[j, i]
-                        aa = ss[j] * (prob[i, j] * u_s + (1.0 - prob[i, j]) * u_f) + (1.0 - ss[j]) * u_s - q * usq[i]
+                        pij = prob[i, j]
+                        aa = ss[j] * (pij * u_s + (1.0 - pij) * u_f) + (1.0 - ss[j]) * u_s - q * usq[i]
                         if q != 1.0:
-                            aa = aa - (1.0 - q) * (2.0 - 4.0 * _status_base(dmu[i], d) ** ri)
-                    else:
-                        aa = ss[j] * (prob[i, j] * u_s + (1.0 - prob[i, j]) * u_f) + (1.0 - ss[j]) * u_s - q * usq[j]
-                        if q != 1.0:
-                            aa = aa - (1.0 - q) * (2.0 - 4.0 * _status_base(dmu[i], d) ** rj)
-                    a[i, j] = aa
-            # Steps 6-7: the offer each receiver j accepts.
-            for j in range(n):
-                best_kind = 3
-                best_key = np.inf
-                for sweep in range(2):
-                    pick = np.inf
-                    for i in range(n):
-                        if i == j:
-                            continue
-                        aa, bb = a[i, j], b[i, j]
-                        if not aa > _TOL:
-                            continue
-                        kind = 3
-                        if bb > _TOL and bb < aa - _TOL:
-                            kind = 0
-                            target = xs[i]
-                        elif bb < -_TOL and -bb > aa + _TOL:
-                            kind = 2
-                            target = xs[i]
-                        elif bb < -_TOL and aa > -bb + _TOL:
-                            kind = 1
-                            target = xs[j] + (xs[i] - xs[j]) * abs(bb / aa)
-                        else:
-                            continue
-                        shift = abs(target - xs[j])
-                        if not shift > 0.0:
-                            continue
-                        key = shift
-                        if offers == 2 and kind == 1:
-                            key = (abs(bb) * xs[j] + abs(aa) * xs[i]) / (abs(aa) + abs(bb))
-                        if offers == 0:
-                            kind = 0
-                        if sweep == 0:
-                            if kind < best_kind:
-                                best_kind = kind
-                                best_key = key
-                            elif kind == best_kind and key < best_key:
-                                best_key = key
-                        elif kind == best_kind and key <= best_key + _TOL * (1.0 + abs(best_key)):
-                            pick = min(pick, target)
-                    if sweep == 1:
-                        new[j] = pick if math.isfinite(pick) else xs[j]
+                            aa = aa - (1.0 - q) * (2.0 - 4.0 * _status_base(dmu[i], d) ** r[i])
+                        a[i, j] = aa
+            _offers(xs, a, b, n, offers, kinds, keys, targets, best_kind, best_key, new)
             if active:
                 for j in range(n):
                     xs[j] = new[j]

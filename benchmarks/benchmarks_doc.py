@@ -1,0 +1,161 @@
+"""docs/benchmarks.md from the figures of ``benchmarks/run.py`` (a separate module to keep run.py short)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Issue 9's targets, CPU seconds: command -> limit.
+CLI_TARGETS = {
+    "alliance --help": 0.3,
+    "alliance negotiate hague-2025 --model all": 1.5,
+    "alliance simulate --until 2035": 1.0,
+    "alliance brief": 1.0,
+    "alliance backtest deu-calibration --model compromise": 0.8,
+}
+
+
+def _ok(flag: bool) -> str:
+    return "met" if flag else "**not met**"
+
+
+def _row(res: dict[str, Any], label: str) -> dict[str, Any] | None:
+    return next((r for r in res["models"] if r["model"] == label), None)
+
+
+def _targets(res: dict[str, Any]) -> list[str]:
+    lines = ["| what | target | measured | |", "|---|---|---|---|"]
+    for engine in ("numba", "numpy"):
+        r = _row(res, f"eum, {engine} engine")
+        if r is None:
+            continue
+        lines.append(
+            f"| EUM single run, hague-2025, 10 rounds ({engine} engine) | <= 3 ms | {r['single_ms']:.2f} ms | "
+            f"{_ok(r['single_ms'] <= 3.0)} |"
+        )
+        lines.append(
+            f"| EUM batch of {r['batch']:,} perturbed runs ({engine} engine) | >= 5,000 runs/s | "
+            f"{r['runs_per_s']:,.0f} runs/s | {_ok(r['runs_per_s'] >= 5000)} |"
+        )
+    comp = _row(res, "compromise")
+    if comp:
+        lines.append(
+            f"| compromise, batch of {comp['batch']:,} | >= 2,000,000 runs/s | {comp['runs_per_s']:,.0f} runs/s | "
+            f"{_ok(comp['runs_per_s'] >= 2e6)} |"
+        )
+    others = [r for r in res["models"] if not r["model"].startswith(("eum", "compromise"))]
+    worst = min(others, key=lambda r: r["gain"])
+    lines.append(
+        f"| every other model in batch | >= 10x its single-run rate | lowest: {worst['model']} {worst['gain']:.0f}x | "
+        f"{_ok(all(r['gain'] >= 10 for r in others))} |"
+    )
+    for c in res["cli"]:
+        if c["command"] in CLI_TARGETS:
+            lim = CLI_TARGETS[c["command"]]
+            lines.append(
+                f"| `{c['command']}` | <= {lim:g} s | {c['cpu']:.2f} s CPU ({c['ratio']:.1f}x `python -c pass`) | "
+                f"{_ok(c['cpu'] <= lim)} |"
+            )
+    return lines
+
+
+def render_doc(res: dict[str, Any]) -> str:
+    """The whole of docs/benchmarks.md."""
+    out = [
+        "# Benchmarks",
+        "",
+        "Measured with `python benchmarks/run.py --write`"
+        + (" (**--quick**: smaller batches, a smoke run)" if res.get("quick") else "")
+        + f" on {res['machine']}. In-process figures are CPU time of one thread (`time.process_time`), medians of "
+        "repeats; commands are run in fresh processes and timed by their CPU time (user + system), medians of "
+        "repeated runs, beside a bare `python -c pass` measured in the same run. The machine is shared: wall-clock "
+        "times vary about 2x with the other jobs, CPU times much less.",
+        "",
+        "## Issue 9's targets",
+        "",
+        *_targets(res),
+        "",
+        "## Models: one run and a batch",
+        "",
+        "Perturbed copies of hague-2025 (33 actors including the Secretary General, 4 issues; positions moved by 5% "
+        "of the scale, saliences and capabilities by up to 20%), each model through its `solve_batch` with its "
+        "default options (the EUM: 10 rounds). *Single*: a batch of one run; *gain*: batch rate / single-run rate.",
+        "",
+        "| model | single run | batch size | runs/s | gain |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in res["models"]:
+        out.append(
+            f"| {r['model']} | {r['single_ms']:.3f} ms | {r['batch']:,} | {r['runs_per_s']:,.0f} | {r['gain']:.0f}x |"
+        )
+    sizes = [k for k in res["scaling"][0] if isinstance(k, int)]
+    out += [
+        "",
+        "## Scaling with the number of actors",
+        "",
+        "CPU milliseconds per run of random scenarios with n actors and 4 issues (the first actor chairs; "
+        "reversion points drawn on 0-100), batches sized to about a quarter of a second; the exponent is the "
+        "slope of log(time) on log(n) over n = 32-256 (below 32 actors fixed costs per call dominate).",
+        "",
+        "| model | " + " | ".join(f"n = {n}" for n in sizes) + " | exponent |",
+        "|---|" + "---:|" * (len(sizes) + 1),
+    ]
+    for row in res["scaling"]:
+        cells = " | ".join(f"{row[n] * 1e3:.4g}" for n in sizes)
+        out.append(f"| {row['model']} | {cells} | {res['exponents'][row['model']]:.2f} |")
+    out += [
+        "",
+        "## EUM memory at 512 actors",
+        "",
+        "Peak of traced allocations (tracemalloc) of `eum_rounds` on one run, one issue, one round of 512 actors.",
+        "",
+        "| reading | engine | peak | per actor pair | CPU |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for m in res["memory"]:
+        per = m["peak_mib"] * 2**20 / 512**2
+        out.append(f"| {m['reading']} | {m['engine']} | {m['peak_mib']:.1f} MiB | {per:.0f} B | {m['seconds']:.2f} s |")
+    if res.get("numba"):
+        nb = res["numba"]
+        out += [
+            "",
+            "## The numba engine's start-up",
+            "",
+            f"First `eum_rounds(..., engine='numba')` call in a fresh process: {nb['cached']:.2f} s of CPU with the "
+            f"kernel in numba's on-disk cache (importing numba and loading the cache), {nb['compile']:.1f} s when it "
+            "compiles (first use after an install, or a changed source). `engine='auto'` therefore uses numba only "
+            "once it is loaded or for calls of at least 1.5e7 (row, round, actor pair) cells "
+            "(`eum.AUTO_NUMBA_CELLS`); a single hague-2025 forecast with its pivotal analysis is 4e6.",
+        ]
+    out += [
+        "",
+        "## Commands",
+        "",
+        "| command | CPU | x `python -c pass` | wall |",
+        "|---|---:|---:|---:|",
+    ]
+    for c in res["cli"]:
+        out.append(f"| `{c['command']}` | {c['cpu']:.3f} s | {c['ratio']:.1f} | {c['wall']:.2f} s |")
+    out += [
+        "",
+        "## The EUM per round (comparison with the public port)",
+        "",
+        "Our `eum_rounds(..., **PROGRAM)`, one run, one issue; CPU time per round (median of 30 calls of 10 rounds). "
+        "The public pure-Python port's times were measured in a scratch copy, not by this script "
+        "(docs/negotiation.md, section eum).",
+        "",
+        "| case | engine | per round |",
+        "|---|---|---:|",
+    ]
+    for p in res["port"]:
+        out.append(f"| {p['case']} | {p['engine']} | {p['seconds_per_round'] * 1e3:.4f} ms |")
+    out += [
+        "",
+        "## Other benchmarks",
+        "",
+        "`benchmarks/bench_backtest.py` (DEU backtest and cross-validation, docs/backtest.md), "
+        "`benchmarks/bench_dynamics.py` (the spending simulation, docs/dynamics.md), "
+        "`benchmarks/bench_nash_qmv.py` and `benchmarks/bench_negotiation_models.py` (kernels at several batch "
+        "sizes, docs/negotiation.md).",
+        "",
+    ]
+    return "\n".join(out)
