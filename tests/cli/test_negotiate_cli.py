@@ -23,7 +23,7 @@ def test_template_to_stdout_is_valid_and_file_is_not_overwritten(cli, tmp_path: 
     assert path.read_text() == out
     path.write_text("mine")
     code, _, err = cli("scenario", "template", "--output", str(path))
-    assert code == 2 and "already exists" in err and "--force" in err and path.read_text() == "mine"
+    assert code == 2 and "already exists; use --force" in err and path.read_text() == "mine"
     assert cli("scenario", "template", "--output", str(path), "--force")[0] == 0
     assert path.read_text() == out
 

@@ -210,3 +210,25 @@ def test_group_defaults_route_to_the_default_command(cli) -> None:
     assert code == 0 and "scenarios" in out and "backtest" in out
     code, _, err = cli("spending", "nope")
     assert code == 2 and err.count("\n") == 1
+
+
+@pytest.mark.slow
+def test_help_loads_no_heavy_library() -> None:
+    """`alliance --help` (and a group's help) registers every command without importing pandas, NumPy, SciPy,
+    matplotlib, plotly or the models: commands import them when they run."""
+    code = (
+        "import sys\n"
+        "from alliance.cli import app\n"
+        "for args in (['--help'], ['spending', '--help'], ['negotiate', '--help']):\n"
+        "    try:\n"
+        "        app(args=args, prog_name='alliance', standalone_mode=False)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = ('pandas', 'numpy', 'scipy', 'matplotlib', 'plotly', 'alliance.negotiation.models')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"

@@ -150,6 +150,8 @@ def template(
     if output is None:
         sys.stdout.write(template_yaml())
         return
+    if output.exists() and not force:
+        raise BadInput(f"--output {str(output)!r} already exists; use --force to overwrite it")
     path = write_template(output, force=force)
     print(f"wrote {path}", file=sys.stderr)
 
