@@ -31,3 +31,14 @@ def test_source_never_reads_shared_folder_or_uses_unsafe_loaders() -> None:
         text = path.read_text(encoding="utf-8")
         assert "../shared" not in text and "shared/data" not in text, path
         assert "yaml.load(" not in text and "eval(" not in text, path
+
+
+def test_the_yaml_loader_is_a_safe_one() -> None:
+    import yaml
+
+    from alliance.io import SAFE_LOADER, load_yaml
+
+    assert issubclass(SAFE_LOADER, yaml.constructor.SafeConstructor)
+    assert not issubclass(SAFE_LOADER, yaml.constructor.FullConstructor)
+    with pytest.raises(yaml.YAMLError):
+        load_yaml("!!python/object/apply:os.system ['true']")

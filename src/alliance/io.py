@@ -110,8 +110,12 @@ SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 
 def load_yaml(text: str) -> Any:
-    """``yaml.safe_load`` with :data:`SAFE_LOADER`."""
-    return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
+    """What ``yaml.safe_load`` does, with :data:`SAFE_LOADER` (the safe constructor either way)."""
+    loader = SAFE_LOADER(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def parse_text(text: str, suffix: str, source: str) -> Any:

@@ -282,6 +282,7 @@ def calibrate(
     halflife_prior: tuple[float, float] | None = HALFLIFE_PRIOR,
     fixed: dict[str, float] | None = None,
     refit: bool = False,
+    cache: bool = True,
 ) -> Calibration:
     """Fit the model to the record, budget years ``first + 1 .. last``.
 
@@ -296,12 +297,16 @@ def calibrate(
         fixed: parameters held at given values instead of fitted (sensitivity checks), e.g. ``{"ceiling": 5.0}``.
         refit: fit even where a shipped fit exists (module docstring).
 
+        cache: reuse an earlier fit with the same arguments (default data, pledges and start only), or the
+            shipped one; pass False after changing a module constant of :mod:`.model`
+            (``tools/sensitivity_dynamics.py`` does).
+
     The fit with the default data, pledges and starting values is memoised (projections and the CLI reuse it),
     and for the shipped windows loaded from the package while the data hash matches.
     """
     if refit:
         return _calibrate(first, last, method, pledges, start, panel, halflife_prior, fixed)
-    if pledges is None and start is None and panel is None:
+    if cache and pledges is None and start is None and panel is None:
         frozen = tuple(sorted((fixed or {}).items()))
         return _calibrate_cached(first, last, method, halflife_prior, frozen)
     return _calibrate(first, last, method, pledges, start, panel, halflife_prior, fixed)
