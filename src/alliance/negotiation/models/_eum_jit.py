@@ -18,7 +18,7 @@ _LN2_LO = 1.90821492927058770002e-10
 _EXP2_NEG = 2.0 ** -np.arange(0, 1023, dtype=np.float64)  # 2^-k for k = 0..1022
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _exp_nonpos(v: float) -> float:
     """``exp(v)`` for ``v <= 0`` within 1 ulp (0 below ``e^-708`` and for ``-inf``), branch-free so that loops
     over it vectorise: Cody-Waite reduction ``v = k ln 2 + r``, a degree-13 Taylor polynomial, ``2^k`` from a table.
@@ -45,7 +45,52 @@ def _exp_nonpos(v: float) -> float:
     return res if v > -708.0 else 0.0
 
 
-@njit(cache=True)
+_SQRT2 = 1.4142135623730951
+_LG = (
+    6.666666666666735130e-01,
+    3.999999999940941908e-01,
+    2.857142874366239149e-01,
+    2.222219843214978396e-01,
+    1.818357216161805012e-01,
+    1.531383769920937332e-01,
+    1.479819860511658591e-01,
+)
+_MANTISSA = np.int64(0x000FFFFFFFFFFFFF)
+_ONE_BITS = np.int64(0x3FF0000000000000)
+
+
+@njit(cache=True, error_model="numpy")
+def _log_unit(src: np.ndarray, dst: np.ndarray, mant_bits: np.ndarray, expo: np.ndarray, n: int) -> None:
+    """``dst[:n] = log(src[:n])`` for ``0 <= src <= 1`` within 1 ulp, ``-inf`` for 0 (and subnormals).
+
+    fdlibm's ``__ieee754_log`` (exponent and mantissa from the bits, ``log(1 + f)`` by its minimax polynomial in
+    ``s = f / (2 + f)``) in two branch-free passes that vectorise, where libm's log is a scalar call.
+    """
+    bits = src[:n].view(np.int64)
+    mb = mant_bits[:n]
+    for t in range(n):
+        bt = bits[t]
+        mb[t] = (bt & _MANTISSA) | _ONE_BITS
+        expo[t] = np.float64((bt >> 52) - 1023)
+    mant = mb.view(np.float64)
+    lg1, lg2, lg3, lg4, lg5, lg6, lg7 = _LG
+    for t in range(n):
+        m = mant[t]
+        big = m > _SQRT2
+        m = m * 0.5 if big else m
+        dk = expo[t] + 1.0 if big else expo[t]
+        f = m - 1.0
+        hfsq = 0.5 * f * f
+        s = f / (2.0 + f)
+        z = s * s
+        w = z * z
+        t1 = w * (lg2 + w * (lg4 + w * lg6))
+        t2 = z * (lg1 + w * (lg3 + w * (lg5 + w * lg7)))
+        res = dk * _LN2_HI - ((hfsq - (s * (hfsq + t2 + t1) + dk * _LN2_LO)) - f)
+        dst[t] = res if src[t] >= 2.2250738585072014e-308 else -np.inf
+
+
+@njit(cache=True, error_model="numpy")
 def _status_base(dmu_mover: float, d: float) -> float:
     spread = dmu_mover + d
     if dmu_mover < d:
@@ -53,7 +98,7 @@ def _status_base(dmu_mover: float, d: float) -> float:
     return 0.5 + 0.25 * spread
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _median(xs: np.ndarray, ws: np.ndarray, n: int) -> float:
     """Step 1 on the compacted row: the position minimising sum_k w_k |x_k - x_j|, midpoint of exact ties."""
     best = np.inf
@@ -74,7 +119,7 @@ def _median(xs: np.ndarray, ws: np.ndarray, n: int) -> float:
     return 0.5 * (lo + hi)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _sides(xs: np.ndarray, n: int, order: np.ndarray, count: np.ndarray, merged: np.ndarray) -> None:
     """Voters sorted by position (``order``); ``count[p, q]`` voters strictly below the midpoint of the p-th and
     q-th lowest (p < q); ``merged[k]`` the others' indices by distance from voter k (self first)."""
@@ -100,7 +145,7 @@ def _sides(xs: np.ndarray, n: int, order: np.ndarray, count: np.ndarray, merged:
                 hi += 1
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _probability(
     xs: np.ndarray,
     loss: np.ndarray,
@@ -209,6 +254,48 @@ def _offers(
 
 
 @njit(cache=True, error_model="numpy")
+def _utilities_general(
+    dist: np.ndarray,
+    dmu: np.ndarray,
+    p1: np.ndarray,
+    p2: np.ndarray,
+    prob: np.ndarray,
+    prob_t: np.ndarray,
+    ss: np.ndarray,
+    r: np.ndarray,
+    usq: np.ndarray,
+    q: float,
+    own: bool,
+    n: int,
+    a: np.ndarray,
+    b: np.ndarray,
+) -> None:
+    """Step 4 for every ordered pair with ``Q < 1`` or the ``"own"`` perspective (see ``eum_kernel._round``)."""
+    for i in range(n):
+        for j in range(n):
+            d = dist[i, j]
+            u_s = 2.0 - 4.0 * p1[i, j]
+            u_f = 2.0 - 4.0 * p2[i, j]
+            pji = prob_t[i, j]
+            bb = ss[i] * (pji * u_s + (1.0 - pji) * u_f) + (1.0 - ss[i]) * u_s - q * usq[j]
+            if q != 1.0:
+                bb = bb - (1.0 - q) * (2.0 - 4.0 * _status_base(dmu[j], d) ** r[j])
+            b[i, j] = bb
+            pij = prob[i, j]
+            if own:
+                u_s = 2.0 - 4.0 * p1[j, i]
+                u_f = 2.0 - 4.0 * p2[j, i]
+                aa = ss[j] * (pij * u_s + (1.0 - pij) * u_f) + (1.0 - ss[j]) * u_s - q * usq[i]
+                if q != 1.0:
+                    aa = aa - (1.0 - q) * (2.0 - 4.0 * _status_base(dmu[i], d) ** r[i])
+            else:
+                aa = ss[j] * (pij * u_s + (1.0 - pij) * u_f) + (1.0 - ss[j]) * u_s - q * usq[j]
+                if q != 1.0:
+                    aa = aa - (1.0 - q) * (2.0 - 4.0 * _status_base(dmu[i], d) ** r[j])
+            a[i, j] = aa
+
+
+@njit(cache=True, error_model="numpy")
 def rows(
     x: np.ndarray,
     w: np.ndarray,
@@ -251,8 +338,12 @@ def rows(
     targets = np.empty((n_act, n_act))
     best_kind = np.empty(n_act, np.int64)
     best_key = np.empty(n_act)
-    lb1 = np.empty((n_act, n_act))
-    lb2 = np.empty((n_act, n_act))
+    base1 = np.empty(n_act * n_act)
+    base2 = np.empty(n_act * n_act)
+    log1 = np.empty(n_act * n_act)
+    log2 = np.empty(n_act * n_act)
+    mant_bits = np.empty(n_act * n_act, np.int64)
+    expo = np.empty(n_act * n_act)
     p1 = np.empty((n_act, n_act))
     p2 = np.empty((n_act, n_act))
     for row in range(n_rows):
@@ -302,65 +393,41 @@ def rows(
                 usq[i] = 2.0 - 4.0 * 0.5 ** r[i]
             if risk_votes:
                 for k in range(n):
-                    loss[k, k] = 0.0
-                    lb1[k, k] = 0.0
-                    for m in range(k + 1, n):
-                        lg = math.log(dist[k, m])
-                        lb1[k, m] = lg
-                        lb1[m, k] = lg
+                    for m in range(n):
+                        base1[k * n + m] = dist[k, m]
+                _log_unit(base1, log1, mant_bits, expo, n * n)
                 for k in range(n):
                     rk = r[k]
                     for m in range(n):
-                        if m != k:
-                            loss[k, m] = _exp_nonpos(rk * lb1[k, m])
+                        loss[k, m] = _exp_nonpos(rk * log1[k * n + m])
                 _probability(xs, loss, ws, n, order, count, merged, glob, prefix, prob)
             # Powers (0.5 -+ 0.5 d) ** r_j of the receiver j; p1[j, i] and p2[j, i] carry r_i.
             for i in range(n):
-                lb1[i, i] = 0.0  # the diagonal is never used; any value <= 0 keeps the table index in range
-                lb2[i, i] = 0.0
-                for j in range(i + 1, n):
-                    d = dist[i, j]
-                    l1 = math.log(0.5 - 0.5 * d)
-                    l2 = math.log(0.5 + 0.5 * d)
-                    lb1[i, j] = l1
-                    lb1[j, i] = l1
-                    lb2[i, j] = l2
-                    lb2[j, i] = l2
+                for j in range(n):
+                    base1[i * n + j] = 0.5 - 0.5 * dist[i, j]
+                    base2[i * n + j] = 0.5 + 0.5 * dist[i, j]
+            _log_unit(base1, log1, mant_bits, expo, n * n)
+            _log_unit(base2, log2, mant_bits, expo, n * n)
             for i in range(n):
                 for j in range(n):
-                    p1[i, j] = _exp_nonpos(r[j] * lb1[i, j])
-                    p2[i, j] = _exp_nonpos(r[j] * lb2[i, j])
+                    p1[i, j] = _exp_nonpos(r[j] * log1[i * n + j])
+                    p2[i, j] = _exp_nonpos(r[j] * log2[i * n + j])
             for i in range(n):
                 for j in range(n):
                     prob_t[i, j] = prob[j, i]
             # Expected utilities with the receiver j's exponent (a: E_i(ij), b: E_j(ji)); "own": a with r_i.
-            for i in range(n):
-                for j in range(n):
-                    d = dist[i, j]
-                    u_s = 2.0 - 4.0 * p1[i, j]
-                    u_f = 2.0 - 4.0 * p2[i, j]
-                    pji = prob_t[i, j]
-                    bb = ss[i] * (pji * u_s + (1.0 - pji) * u_f) + (1.0 - ss[i]) * u_s - q * usq[j]
-                    if q != 1.0:
-                        bb = bb - (1.0 - q) * (2.0 - 4.0 * _status_base(dmu[j], d) ** r[j])
-                    b[i, j] = bb
-                    pij = prob[i, j]
-                    if not own:
-                        aa = ss[j] * (pij * u_s + (1.0 - pij) * u_f) + (1.0 - ss[j]) * u_s - q * usq[j]
-                        if q != 1.0:
-                            aa = aa - (1.0 - q) * (2.0 - 4.0 * _status_base(dmu[i], d) ** r[j])
-                        a[i, j] = aa
-            if own:
+            if q == 1.0 and not own:  # the default: plain arithmetic over whole rows, which vectorises
                 for i in range(n):
+                    si = ss[i]
                     for j in range(n):
-                        d = dist[i, j]
-                        u_s = 2.0 - 4.0 * p1[j, i]
-                        u_f = 2.0 - 4.0 * p2[j, i]
+                        u_s = 2.0 - 4.0 * p1[i, j]
+                        u_f = 2.0 - 4.0 * p2[i, j]
+                        pji = prob_t[i, j]
                         pij = prob[i, j]
-                        aa = ss[j] * (pij * u_s + (1.0 - pij) * u_f) + (1.0 - ss[j]) * u_s - q * usq[i]
-                        if q != 1.0:
-                            aa = aa - (1.0 - q) * (2.0 - 4.0 * _status_base(dmu[i], d) ** r[i])
-                        a[i, j] = aa
+                        b[i, j] = si * (pji * u_s + (1.0 - pji) * u_f) + (1.0 - si) * u_s - usq[j]
+                        a[i, j] = ss[j] * (pij * u_s + (1.0 - pij) * u_f) + (1.0 - ss[j]) * u_s - usq[j]
+            else:
+                _utilities_general(dist, dmu, p1, p2, prob, prob_t, ss, r, usq, q, own, n, a, b)
             _offers(xs, a, b, n, offers, kinds, keys, targets, best_kind, best_key, new)
             if active:
                 for j in range(n):
