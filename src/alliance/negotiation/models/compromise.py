@@ -37,27 +37,45 @@ def compromise_kernel(positions: np.ndarray, w: np.ndarray) -> np.ndarray:
     return np.where(total > 0, out, np.nan)
 
 
+#: Runs per pass of the capability x salience path: its temporaries stay in cache (about 1 MiB each).
+_CHUNK_CELLS = 1 << 17
+
+
+def _cs_chunk(pos: np.ndarray, cap: np.ndarray, sal: np.ndarray, out: np.ndarray) -> None:
+    """The compromise of one chunk of runs into ``out`` (see :func:`_fast_cs`).
+
+    The sums over actors are ``(1, A) @ (A, I)`` products per run (``np.matmul`` over the chunk), several times
+    faster than reducing the middle axis of ``(runs, actors, issues)``.
+    """
+    mask = ~np.isnan(pos)
+    x = np.where(mask, pos, 0.0)
+    sal_in = sal * mask
+    row = cap[:, None, :]
+    total = np.matmul(row, sal_in)[:, 0, :]
+    num = np.matmul(row, sal_in * x)[:, 0, :]
+    empty = ~(total > 0)
+    if empty.any():  # the plain mean of the involved actors (NaN where nobody is involved)
+        num = np.where(empty, x.sum(axis=1), num)
+        total = np.where(empty, mask.sum(axis=1), total)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        np.divide(num, total, out=out)
+    out[~(total > 0)] = np.nan
+
+
 def _fast_cs(batch: Batch) -> np.ndarray:
-    """The capability x salience compromise in a few passes over the batch (the sweep's hot path).
+    """The capability x salience compromise in a few passes over cache-sized chunks (the sweep's hot path).
 
     Same result as ``compromise_kernel(positions, safe_weights(batch, "cs"))`` (tested): weights zero where the
     actor is not involved, and an issue whose weights are all zero falls back to the plain mean.
     """
-    pos = batch.positions
-    mask = ~np.isnan(pos)
-    x = np.where(mask, pos, 0.0)
-    w = batch.capability[:, :, None] * batch.salience
-    w = np.where(mask, w, 0.0)
-    total = w.sum(axis=1)
-    num = np.einsum("rai,rai->ri", w, x)
-    empty = ~(total > 0)
-    if empty.any():  # the plain mean of the involved actors (NaN where nobody is involved)
-        count = mask.sum(axis=1)
-        num = np.where(empty, x.sum(axis=1), num)
-        total = np.where(empty, count, total)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = num / total
-    return np.where(total > 0, out, np.nan)
+    pos, cap, sal = batch.positions, batch.capability, batch.salience
+    n_runs, n_act, n_iss = pos.shape
+    out = np.empty((n_runs, n_iss))
+    step = max(1, _CHUNK_CELLS // max(1, n_act * n_iss))
+    for lo in range(0, n_runs, step):
+        sl = slice(lo, lo + step)
+        _cs_chunk(pos[sl], cap[sl], sal[sl], out[sl])
+    return out
 
 
 def solve_batch(batch: Batch, weights: str = "cs") -> BatchOutcome:
