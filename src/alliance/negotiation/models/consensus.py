@@ -31,7 +31,7 @@ import numpy as np
 
 from alliance.errors import BadInput
 from alliance.negotiation.models.base import ModelOutcome
-from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, safe_weights
+from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, in_chunks, safe_weights
 from alliance.negotiation.models.compromise import compromise_kernel
 from alliance.negotiation.scenario import DecisionRule, Scenario
 
@@ -168,6 +168,7 @@ def _rule(rule: str | None, own: DecisionRule) -> DecisionRule:
     return DecisionRule() if rule == "consensus" else own
 
 
+@in_chunks(1 << 15)
 def solve_batch(batch: Batch, rule: str | None = None) -> BatchOutcome:
     """The chair's proposal within the win-set, per run and issue; ``no_agreement`` where the win-set is empty.
 

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from alliance.negotiation.models.base import ModelOutcome
-from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, co_legislator_mask
+from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, co_legislator_mask, in_chunks
 from alliance.negotiation.models.stacked import (
     FEATURES,
     NearestSnap,
@@ -94,7 +94,11 @@ def member_forecasts(
         caps = (capability_sets or {}).get(load)
         b = batch if caps is None else replace(batch, capability=np.asarray(caps, dtype=float))
         feats = stacked_features(b, co_legislator, threshold, float(a), float(k), by_capability)  # (R, I, 9)
-        sup = _support(b.positions, power_weights(b, float(a), float(k)))
+        sup = (
+            _support(b.positions, power_weights(b, float(a), float(k)))
+            if any(t == "support" for t, _, _ in snaps)
+            else None
+        )
         mode = feats[..., 7]
         blends = np.stack([feats @ _weights(p, scheme, fam) for fam in members["families"]])  # (F, R, I)
         nearest = NearestSnap(blends, b.positions)
@@ -112,6 +116,7 @@ def member_forecasts(
     return res.reshape(n_s, n_o, n_f, *res.shape[2:]).transpose(0, 2, 1, 3, 4).reshape(n_s * n_f * n_o, *res.shape[2:])
 
 
+@in_chunks(1 << 13)
 def solve_batch(batch: Batch, co_legislator: str | None = None) -> BatchOutcome:
     """Ensemble forecasts ``(R, I)``: the median over members (NaN where no actor takes part; never a deadlock).
 

@@ -36,7 +36,7 @@ import numpy as np
 
 from alliance.errors import BadInput
 from alliance.negotiation.models.base import ModelOutcome
-from alliance.negotiation.models.batch import Batch, BatchOutcome
+from alliance.negotiation.models.batch import Batch, BatchOutcome, in_chunks
 from alliance.negotiation.scenario import Scenario
 
 __all__ = [
@@ -297,6 +297,7 @@ def exchange_rounds(
     return path[0], raw
 
 
+@in_chunks(1 << 15)
 def solve_batch(batch: Batch, rounds: int = 5) -> BatchOutcome:
     """Exchange-model outcomes ``(R, I)`` of a batch: the compromise after the exchanges (never a deadlock)."""
     path, _ = exchange_batch(batch.positions, batch.capability, batch.salience, rounds, batch.low, batch.high)

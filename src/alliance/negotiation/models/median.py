@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from alliance.negotiation.models.base import ModelOutcome
-from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, safe_weights
+from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, in_chunks, safe_weights
 from alliance.negotiation.scenario import Scenario
 
 __all__ = ["median_kernel", "solve", "solve_batch"]
@@ -53,6 +53,7 @@ def median_kernel(positions: np.ndarray, w: np.ndarray) -> np.ndarray:
     return np.where((total[:, 0, :] > 0) & np.isfinite(out), out, np.nan)
 
 
+@in_chunks(1 << 15)
 def solve_batch(batch: Batch, weights: str = "cs") -> BatchOutcome:
     """Weighted medians ``(R, I)`` of a batch (see :func:`solve`); the model never deadlocks."""
     return BatchOutcome.of("median", median_kernel(batch.positions, safe_weights(batch, weights)))

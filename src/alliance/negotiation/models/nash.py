@@ -62,7 +62,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from alliance.negotiation.models.base import ModelOutcome
-from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, safe_weights
+from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, in_chunks, safe_weights
 from alliance.negotiation.models.consensus import WinSet, winset_batch
 from alliance.negotiation.scenario import DecisionRule, Scenario
 
@@ -204,6 +204,7 @@ def qmv_nash(batch: Batch, rule: DecisionRule) -> QmvNash:
     return QmvNash(out, ws, np.where(voters, reach, np.nan), voters)
 
 
+@in_chunks(1 << 15)
 def solve_batch(batch: Batch) -> BatchOutcome:
     """Asymmetric Nash bargaining solutions ``(R, I)`` of a batch under ``batch.rule`` (module docstring).
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from alliance.negotiation.models.base import ModelOutcome
-from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, co_legislator_mask
+from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, co_legislator_mask, in_chunks
 from alliance.negotiation.models.batch import rule_threshold as _threshold_of_rule
 from alliance.negotiation.scenario import Scenario
 
@@ -83,6 +83,7 @@ def procedural_kernel(
     return np.where(np.isnan(setter) | np.isnan(rp), np.nan, np.where(d == 0, rp, out))
 
 
+@in_chunks(1 << 15)
 def solve_batch(batch: Batch, co_legislator: str | None = None) -> BatchOutcome:
     """Agenda-setter forecasts ``(R, I)`` of a batch under its rule (``batch.procedure()``) and co-legislator.
 

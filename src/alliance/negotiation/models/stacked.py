@@ -65,7 +65,7 @@ import numpy as np
 
 from alliance.errors import BadInput
 from alliance.negotiation.models.base import ModelOutcome
-from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, co_legislator_mask
+from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, co_legislator_mask, in_chunks
 from alliance.negotiation.scenario import Scenario
 
 __all__ = [
@@ -174,9 +174,29 @@ def power_weights(batch: Batch, capability_exponent: float = 1.0, salience_expon
 
 
 def _support(positions: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """``(..., A, I)`` total weight of the actors standing exactly where each actor stands (0 if not involved)."""
-    same = np.abs(positions[..., :, None, :] - positions[..., None, :, :]) < 1e-9  # NaN compares False
-    return np.where(np.isnan(positions), 0.0, (same * w[..., None, :, :]).sum(axis=-2))
+    """``(..., A, I)`` total weight of the actors standing where each actor stands (0 if not involved).
+
+    Positions within 1e-9 of their sorted neighbour count as one place (coded positions are exact values). Found
+    by sorting each issue's positions and summing the weight of each run of equal ones, ``O(A log A)`` instead
+    of comparing every pair.
+    """
+    pt = np.moveaxis(positions, -2, -1)  # (..., I, A)
+    wt = np.moveaxis(np.where(np.isnan(positions), 0.0, np.nan_to_num(w)), -2, -1)
+    lead, n_act = pt.shape[:-1], pt.shape[-1]
+    x = pt.reshape(-1, n_act)
+    order = np.argsort(x, axis=1, kind="stable")  # NaN (not involved) last
+    xs = np.take_along_axis(x, order, axis=1)
+    ws = np.take_along_axis(wt.reshape(-1, n_act), order, axis=1)
+    with np.errstate(invalid="ignore"):
+        new_place = np.ones(xs.shape, dtype=bool)
+        new_place[:, 1:] = ~(np.abs(np.diff(xs, axis=1)) < 1e-9)
+    place = np.cumsum(new_place, axis=1) - 1 + n_act * np.arange(xs.shape[0])[:, None]  # a global id per place
+    totals = np.bincount(place.ravel(), weights=ws.ravel(), minlength=xs.size)
+    sup_sorted = totals[place]
+    sup = np.empty_like(sup_sorted)
+    np.put_along_axis(sup, order, sup_sorted, axis=1)
+    sup = np.moveaxis(sup.reshape(*lead, n_act), -1, -2)
+    return np.where(np.isnan(positions), 0.0, sup)
 
 
 def mode_position(positions: np.ndarray, w: np.ndarray, centre: np.ndarray) -> np.ndarray:
@@ -398,12 +418,12 @@ def _apply(
         return feats, blend, blend
     aw = power_weights(batch, d["capability_exponent"], d["salience_exponent"])
     window = snap_window(batch.positions, d["snap"], d["snap_kind"])
-    out = snap_within(
-        blend, batch.positions, window, d["snap_target"], support=_support(batch.positions, aw), mode=feats[..., 7]
-    )
+    sup = _support(batch.positions, aw) if d["snap_target"] == "support" else None
+    out = snap_within(blend, batch.positions, window, d["snap_target"], support=sup, mode=feats[..., 7])
     return feats, blend, out
 
 
+@in_chunks(1 << 15)
 def solve_batch(
     batch: Batch,
     co_legislator: str | None = None,
