@@ -58,6 +58,40 @@ def _targets(res: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _notes(res: dict[str, Any]) -> list[str]:
+    """What the figures say about the targets that are not met (arithmetic on the figures above)."""
+    out = ["", "## Notes on the targets", ""]
+    nb = _row(res, "eum, numba engine")
+    if nb is not None:
+        per_run_us = 1e6 / nb["runs_per_s"]
+        per_row_round_us = per_run_us / 40
+        out.append(
+            f"- EUM batch: {nb['runs_per_s']:,.0f} runs/s is {per_run_us:,.0f} us per run of 4 issues x 10 rounds, "
+            f"{per_row_round_us:.1f} us per issue and round for 33 actors, {per_row_round_us * 1e3 / 33**2:.0f} ns per "
+            "ordered actor pair. Every round needs, per pair, two powers (exp of r log B, one logarithm per pair), "
+            "the win probability from prefix sums over the sorted voters, two expected utilities and the offer "
+            "choice; 5,000 runs/s would leave 5 ns per pair for all of it. A batch is not cheaper per run than a "
+            "single run in the compiled kernel (it has no call overhead to amortise); the NumPy kernel's work is "
+            "per pair too."
+        )
+    low = [r for r in res["models"] if not r["model"].startswith(("eum", "compromise")) and r["gain"] < 10]
+    if low:
+        names = ", ".join(f"{r['model']} ({r['gain']:.1f}x)" for r in low)
+        out.append(
+            f"- Batch gain under 10x: {names}. Their batch cost per run is already small; the single-run time they "
+            "are compared with is mostly fixed cost per call, which varies with the machine's load from run to run."
+        )
+    neg = next((c for c in res["cli"] if c["command"].startswith("alliance negotiate")), None)
+    if neg is not None:
+        out.append(
+            f"- `negotiate --model all` ({neg['cpu']:.2f} s CPU): starting Python with pandas, NumPy, Typer and Rich, "
+            "loading and validating the scenario, then nine forecasts, each with its 99 perturbed variants in one "
+            "batch; the EUM's (NumPy kernel: `engine='auto'` does not load numba for a call this size, loading it "
+            f"costs {res.get('numba', {}).get('cached', float('nan')):.2f} s) is the largest part."
+        )
+    return out
+
+
 def render_doc(res: dict[str, Any]) -> str:
     """The whole of docs/benchmarks.md."""
     out = [
@@ -148,6 +182,7 @@ def render_doc(res: dict[str, Any]) -> str:
     ]
     for p in res["port"]:
         out.append(f"| {p['case']} | {p['engine']} | {p['seconds_per_round'] * 1e3:.4f} ms |")
+    out += _notes(res)
     out += [
         "",
         "## Other benchmarks",

@@ -26,6 +26,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMB
 import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
 import importlib.util  # noqa: E402
+import json  # noqa: E402
 import platform  # noqa: E402
 import resource  # noqa: E402
 import shutil  # noqa: E402
@@ -49,6 +50,8 @@ from alliance.negotiation.schema import load_scenario  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
+#: The figures of the last ``--write`` run (``--render`` rewrites the page from them).
+RESULTS = ROOT / "docs" / "data" / "benchmarks.json"
 #: Batch sizes of the throughput figures (a batch that takes about a second or less on one core).
 BATCH = {
     "compromise": 200_000,
@@ -337,6 +340,11 @@ def machine() -> str:
     )
 
 
+def _int_keys(d: dict[str, Any]) -> dict[Any, Any]:
+    """JSON object keys back to ints where they were (the scaling table's actor counts)."""
+    return {int(k) if k.isdigit() else k: v for k, v in d.items()}
+
+
 def render(res: dict[str, Any]) -> str:
     from benchmarks_doc import render_doc  # same folder: run as a script
 
@@ -349,7 +357,12 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="replace docs/benchmarks.md with the figures")
     ap.add_argument("--repeat", type=int, default=5, help="runs of each command (default 5)")
     ap.add_argument("--reference-memory", action="store_true", help="also the pre-issue-9 kernel at 512 actors")
+    ap.add_argument("--render", action="store_true", help="only rewrite docs/benchmarks.md from the last figures")
     args = ap.parse_args()
+    if args.render:
+        atomic_write(DOC, render(json.loads(RESULTS.read_text(encoding="utf-8"), object_hook=_int_keys)))
+        print(f"written to {DOC}")
+        return
     res: dict[str, Any] = {}
     print("models on perturbed hague-2025 runs (33 actors x 4 issues), CPU time:")
     res["models"] = model_rows(args.quick)
@@ -367,8 +380,9 @@ def main() -> None:
     res["quick"] = args.quick
     print(res["machine"])
     if args.write:
+        atomic_write(RESULTS, json.dumps(res, indent=1) + "\n")
         atomic_write(DOC, render(res))
-        print(f"written to {DOC}")
+        print(f"written to {DOC} and {RESULTS}")
 
 
 if __name__ == "__main__":

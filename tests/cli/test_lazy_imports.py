@@ -1,0 +1,42 @@
+"""Each command loads only what it uses (measured with ``python -X importtime``; pinned here as the heavy modules a
+command must not leave in ``sys.modules``). pydantic is not in the lists: Typer itself loads it to run a command."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+
+import pytest
+
+_CODE = """
+import sys
+from alliance.cli import main
+try:
+    main({args!r})
+except SystemExit:
+    pass
+watch = ('scipy', 'scipy.stats', 'scipy.optimize', 'pydantic', 'matplotlib', 'plotly', 'numba')
+print(sorted(m for m in watch if m in sys.modules))
+"""
+
+
+def _loaded(*args: str) -> list[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", _CODE.format(args=list(args))], capture_output=True, text=True, timeout=600, check=True
+    ).stdout
+    return list(ast.literal_eval(out.strip().splitlines()[-1]))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("args", "absent"),
+    [
+        (("brief", "--format", "json"), {"scipy", "matplotlib", "plotly", "numba"}),
+        (("simulate", "--until", "2035", "--format", "csv"), {"scipy.optimize", "scipy.stats", "numba"}),
+        (("negotiate", "hague-2025", "--model", "all", "--format", "json"), {"scipy", "matplotlib", "plotly", "numba"}),
+        (("backtest", "deu-calibration", "--model", "compromise", "--format", "json"), {"scipy", "numba"}),
+    ],
+)
+def test_a_command_loads_only_what_it_uses(args: tuple[str, ...], absent: set[str]) -> None:
+    assert not absent & set(_loaded(*args))
