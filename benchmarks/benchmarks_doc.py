@@ -60,7 +60,15 @@ def _targets(res: dict[str, Any]) -> list[str]:
 
 def _notes(res: dict[str, Any]) -> list[str]:
     """What the figures say about the targets that are not met (arithmetic on the figures above)."""
-    out = ["", "## Notes on the targets", ""]
+    out = [
+        "",
+        "## Notes on the targets",
+        "",
+        "- Run-to-run variation: on this shared machine CPU times move with the other jobs' load; two full runs on "
+        "2 Dec 2026 (commits 3590d2c and acad1f2, the same kernels) measured the compromise batch at 2.13 and 1.46 M "
+        "runs/s, the EUM's numba batch at 1,223 and 994 runs/s, `negotiate --model all` at 2.38 and 2.28 s and "
+        "`simulate` at 0.99 and 1.02 s of CPU.",
+    ]
     nb = _row(res, "eum, numba engine")
     if nb is not None:
         per_run_us = 1e6 / nb["runs_per_s"]
@@ -86,8 +94,10 @@ def _notes(res: dict[str, Any]) -> list[str]:
         out.append(
             f"- `negotiate --model all` ({neg['cpu']:.2f} s CPU): starting Python with pandas, NumPy, Typer and Rich, "
             "loading and validating the scenario, then nine forecasts, each with its 99 perturbed variants in one "
-            "batch; the EUM's (NumPy kernel: `engine='auto'` does not load numba for a call this size, loading it "
-            f"costs {res.get('numba', {}).get('cached', float('nan')):.2f} s) is the largest part."
+            "batch; the EUM's variants are the largest part (in the NumPy kernel: `engine='auto'` does not load numba "
+            f"for a call this size, since loading it costs {res.get('numba', {}).get('cached', float('nan')):.2f} s). "
+            "`simulate`, `brief` and `backtest` spend most of their time importing pandas, NumPy, Typer and Rich "
+            "(`python -X importtime`)."
         )
     return out
 
