@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import sys
 from importlib import resources
 from pathlib import Path
@@ -20,12 +21,10 @@ from alliance.negotiation.models import eum_kernel, eum_numba
 from alliance.negotiation.models.eum import OFFERS, PERSPECTIVE, PROBABILITY, PROGRAM, VOTES, eum_rounds
 from alliance.negotiation.schema import load_scenario
 
+#: Every combination of the four reading options (24).
 READINGS = [
-    {"probability": p, "perspective": v, "votes": o, "offers": f}
-    for p in PROBABILITY
-    for v in PERSPECTIVE
-    for o in VOTES
-    for f in OFFERS
+    dict(zip(("probability", "perspective", "votes", "offers"), combo, strict=True))
+    for combo in itertools.product(PROBABILITY, PERSPECTIVE, VOTES, OFFERS)
 ]
 
 
