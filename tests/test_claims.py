@@ -70,7 +70,7 @@ def test_malformed_claims_files_are_bad_input(tmp_path: Path, content: str, need
 def test_unknown_country_in_params_names_valid_codes(tmp_path: Path) -> None:
     f = tmp_path / "c.yaml"
     f.write_text("claims: [{id: x, claim: y, check: pct_gdp, params: {country: XXX}, expected: 2}]", encoding="utf-8")
-    with pytest.raises(BadInput, match="unknown country 'XXX'; valid: ALB"):
+    with pytest.raises(BadInput, match="unknown country 'XXX'; valid ISO3 codes: ALB"):
         check_claims(f)
 
 

@@ -55,8 +55,10 @@ def _src(ed: int, yr: int, what: str) -> str:
 
 
 def _country(df: pd.DataFrame, country: str) -> pd.Series:
-    code = str(country).upper()
-    rows = df[df["iso3"] == code]
+    from alliance.data.countries import resolve_country
+
+    code = resolve_country(country)
+    rows = df[(df["iso3"] == code) & df["pct_gdp"].notna()] if "pct_gdp" in df else df[df["iso3"] == code]
     if rows.empty:
         raise one_of("country", country, sorted(df["iso3"].unique()))
     return rows.iloc[0]

@@ -28,6 +28,7 @@ from alliance.dynamics.model import Drivers, simulate
 from alliance.dynamics.panel import Panel, load_panel
 from alliance.dynamics.schema import SimScenario, scenario_from_file, scenario_from_text
 from alliance.dynamics.validation import METHODS, backtest, trend_forecast
+from alliance.data.countries import resolve_country
 from alliance.errors import BadInput
 from alliance.io import jsonable
 from alliance.results import Result
@@ -104,7 +105,7 @@ def _growth(panel: Panel, override: float | Mapping[str, float] | None) -> tuple
     if isinstance(override, Mapping):
         g = trend.copy()
         for k, v in override.items():
-            g[panel.index(k)] = v / 100.0
+            g[panel.index(resolve_country(k))] = v / 100.0
         return trend, g
     return trend, np.full_like(trend, float(override) / 100.0)
 

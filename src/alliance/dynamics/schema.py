@@ -30,6 +30,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from alliance.dynamics.drivers import HAGUE, WALES, Pledge
+from alliance.data.countries import resolve_country
 from alliance.errors import BadInput
 from alliance.io import parse_text, read_user_file, validation_lines
 
@@ -169,7 +170,11 @@ def _check(m: _ScenarioModel, allies: Sequence[str]) -> list[str]:
     g = m.gdp_growth
     if isinstance(g, dict):
         for k, v in g.items():
-            if k not in allies:
+            try:
+                known = resolve_country(k) in allies
+            except BadInput:
+                known = False
+            if not known:
                 errs.append(f"gdp_growth.{k}: unknown ally; valid: {', '.join(allies)}")
             else:
                 _between(errs, f"gdp_growth.{k}", v, -10.0, 15.0)

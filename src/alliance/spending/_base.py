@@ -67,25 +67,22 @@ def accession() -> pd.Series:
 
 
 def resolve_countries(countries: Iterable[str] | str | None) -> list[str] | None:
-    """Upper-cased ISO3 codes (names are accepted too), each an ally present in NATO's spending tables.
+    """ISO3 codes of allies present in NATO's spending tables, from codes or names as people type them (``UK``,
+    ``America``, ``Turkey``, ``Holland``...; see :mod:`alliance.data.countries`).
 
     Raises:
-        BadInput: an unknown code, or Iceland (no armed forces, absent from every NATO expenditure table).
+        BadInput: an unknown name (with the nearest names suggested), or Iceland (no armed forces, absent from every
+            NATO expenditure table).
     """
+    from alliance.data.countries import resolve_country
+
     if countries is None:
         return None
-    if isinstance(countries, str):
-        countries = [countries]
     allies = data.load_allies()
-    by_code = {str(c): str(c) for c in allies["iso3"]}
-    by_name = {str(n).casefold(): str(c) for n, c in zip(allies["name"], allies["iso3"], strict=True)}
     armed = set(allies.loc[allies["has_armed_forces"], "iso3"].astype(str))
     out: list[str] = []
-    for raw in countries:
-        key = str(raw).strip()
-        code = by_code.get(key.upper()) or by_name.get(key.casefold())
-        if code is None:
-            raise BadInput(f"unknown country {raw!r}; valid ISO3 codes: {', '.join(sorted(armed))}")
+    for raw in [countries] if isinstance(countries, str) else list(countries):
+        code = resolve_country(raw)
         if code not in armed:
             raise BadInput(
                 f"country {raw!r} ({code}) has no armed forces and is absent from NATO's expenditure tables; "
