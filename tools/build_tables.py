@@ -192,11 +192,9 @@ def _sipri26_problems(table: bytes, sources: Path) -> list[str]:
     ]
     for r in new:
         before = old.get((r["iso3"], r["year"]))
-        if before and r["share_gdp_pct"] and before["share_gdp_pct"]:
-            if abs(float(r["share_gdp_pct"]) - float(before["share_gdp_pct"])) > 0.3:
-                problems.append(
-                    f"{r['iso3']} {r['year']}: share of GDP {r['share_gdp_pct']} vs {before['share_gdp_pct']}"
-                )
+        shares = before and r["share_gdp_pct"] and before["share_gdp_pct"]
+        if shares and abs(float(r["share_gdp_pct"]) - float(before["share_gdp_pct"])) > 0.3:
+            problems.append(f"{r['iso3']} {r['year']}: share of GDP {r['share_gdp_pct']} vs {before['share_gdp_pct']}")
     return problems
 
 

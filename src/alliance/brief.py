@@ -15,7 +15,7 @@ from alliance import data
 from alliance.claims import ClaimsCheck, check_claims
 from alliance.io import frame_records, jsonable
 from alliance.results import Result
-from alliance.spending import burden_shares, count_meeting, gap_to_target, olson_zeckhauser
+from alliance.spending import burden_shares, gap_to_target, meets_target, olson_zeckhauser
 
 __all__ = ["Brief", "brief"]
 
@@ -169,9 +169,11 @@ def brief(*, edition: int | str | None = None, year: int | None = None, gap_targ
     """
     ed = data.resolve_edition(edition)
     targets = []
+    extra: list[str] = []
     for t in TARGETS:
-        n, total = count_meeting(t, edition=ed, year=year)
-        targets.append({"target": t, "n_meeting": n, "n_allies": total})
+        m = meets_target(t, edition=ed, year=year).attrs
+        targets.append({"target": t, "n_meeting": m["n_meeting"], "n_allies": m["n_allies"]})
+        extra += [m[k] for k in ("coverage", "editions_note", "core_note") if m[k] and m[k] not in extra]
     gaps = gap_to_target(gap_target, edition=ed, year=year)
     yr = int(gaps.attrs["year"])
     body = gaps[~gaps["is_total"]].copy()
@@ -181,7 +183,8 @@ def brief(*, edition: int | str | None = None, year: int | None = None, gap_targ
         f"Iceland has no armed forces and is in no NATO expenditure table: counts are over {n_allies} allies"
         f" with figures for {yr}."
     ]
-    has_usd = bool(body["gap_usd"].notna().any())
+    notes += extra
+    has_usd = bool(body["gap_usd"].notna().all())
     largest = body.sort_values("gap_usd" if has_usd else "gap_pct_gdp", ascending=False).head(top)
     total_gap = float(gaps.loc[gaps["is_total"], "gap_usd_current_million"].iloc[0]) if has_usd else None
     shares: dict[str, Any] | None = None
@@ -191,8 +194,9 @@ def brief(*, edition: int | str | None = None, year: int | None = None, gap_targ
         oz = dict(olson_zeckhauser(edition=ed).attrs["trend"])
     else:
         notes.append(
-            f"edition {ed} publishes no USD figures or real GDP: gaps are in % of GDP only; shares and "
-            "Olson-Zeckhauser need edition 2026."
+            f"edition {ed}: USD figures and real GDP not embedded for every ally "
+            f"({data.USD_NOTES.get(ed, 'not published')}): gaps are in % of GDP only; shares and Olson-Zeckhauser "
+            "need edition 2026."
         )
     spend = data.load_spending(ed)
     is_est = bool(spend.loc[spend["year"] == yr, "is_estimate"].any())

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FIGURE_SUFFIXES",
     "atomic_write",
+    "add_source_line",
     "check_figure_path",
     "figure_backend",
     "frame_records",
@@ -244,6 +245,44 @@ def mpl_figure(width: float, height: float) -> Any:
 
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
+    return fig
+
+
+def source_line_of(fig: Any) -> str:
+    """The source line a chart carries ("" if none): matplotlib's ``supxlabel``, plotly's ``source`` annotation."""
+    if hasattr(fig, "write_html"):
+        texts = [a.text for a in fig.layout.annotations if a.name == "source"]
+        return str(texts[0]) if texts else ""
+    label = getattr(fig, "_supxlabel", None)
+    return " ".join(str(label.get_text()).split()) if label is not None else ""
+
+
+def add_source_line(fig: Any, text: str) -> Any:
+    """Put ``text`` (``Source: NATO, ...``) at the bottom left of a chart, once; returns the figure.
+
+    NATO's terms ask for attribution and SIPRI's for its wording, so every chart the package draws carries one.
+    """
+    if not text or source_line_of(fig):
+        return fig
+    if hasattr(fig, "write_html"):
+        fig.add_annotation(
+            text=text,
+            name="source",
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.12,
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            font={"size": 10, "color": "#555"},
+        )
+        fig.update_layout(margin={"b": 110})
+    else:
+        import textwrap
+
+        width = int(fig.get_figwidth() * 19)  # characters of 7-point text that fit the figure's width
+        fig.supxlabel(textwrap.fill(text, width), x=0.01, ha="left", fontsize=7, color="#555")
     return fig
 
 

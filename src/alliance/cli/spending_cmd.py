@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -125,29 +126,54 @@ def _chart(plot_fn_name: str, frame: pd.DataFrame, path: object) -> None:
         print(f"alliance: wrote {path}", file=sys.stderr)
 
 
+def _notes(attrs: dict[str, object], fmt: Format, *keys: str) -> list[str]:
+    """The non-empty notes of a table (coverage, other editions, core-only...), sent to stderr for csv/json."""
+    texts = [str(attrs[k]) for k in keys if attrs.get(k)]
+    for text in texts:
+        note(text, fmt)
+    return texts
+
+
 def _target_table(
     gap: bool, target: float, year: int | None, edition: str | None, country: list[str] | None, fmt: Format
 ) -> pd.DataFrame:
     """Who meets ``target`` (``gap=False``) or the gap to it in % of GDP and USD (``gap=True``), printed."""
-    from alliance.spending import gap_to_target, meets_target
+    from alliance.spending import count_text, gap_to_target, meets_target
 
     fn = gap_to_target if gap else meets_target
     df = fn(target, edition=edition, year=year, countries=country)
     a = df.attrs
     where = f"{a['year']}, NATO edition {a['edition']}"
     if gap:
-        note(a["note"], fmt)
+        notes = _notes(a, fmt, "note", "coverage", "core_note")
         title = f"Gap to {a['target']:g}% of GDP — {where} (USD million, current)"
-        caption = a["note"] or "Last row: sum over the allies above (gap % = summed USD gap / total GDP)."
+        caption = " ".join([*notes, "Last row: sum over the allies above (gap % = summed USD gap / total GDP)."])
         cols = ["iso3", "country", "pct_gdp", "gap_pct_gdp", "gdp_usd_current_million", "gap_usd_current_million"]
     else:
-        title = f"Allies at {a['target']:g}% of GDP or more: {a['n_meeting']} of {a['n_allies']} — {where}"
-        caption = "Iceland has no armed forces and is in no NATO expenditure table."
-        if a["edition"] == 2025 and a["year"] == 2025:
-            caption += " The 2025 edition publishes Germany for 2024 only."
+        notes = _notes(a, fmt, "coverage", "editions_note", "core_note")
+        title = f"Allies at {a['target']:g}% of GDP or more: {count_text(a)} — {where}"
+        caption = " ".join(["Iceland has no armed forces and is in no NATO expenditure table.", *notes])
         cols = ["iso3", "country", "pct_gdp", "meets_target", "gap_pct_gdp"]
     _show(df, fmt, [*cols, "is_estimate"], title, caption)
     return df
+
+
+def _compare(target: float, year: int | None, country: list[str] | None, fmt: Format, plot: Path | None) -> None:
+    """``alliance spending --compare-editions``: every edition that publishes the year, side by side."""
+    from alliance.cli._common import plot_to
+    from alliance.spending import compare_editions
+
+    res = compare_editions(year, target, countries=country)
+    if fmt is Format.json:
+        emit(res.to_dict(), fmt)
+    elif fmt is Format.csv:
+        for text in [*(f"edition {r.edition}: {r.definition}" for r in res.editions.itertuples()), *res.notes]:
+            note(text, fmt)
+        emit(res.allies, fmt)
+    else:
+        emit(res.editions, fmt, title=f"Editions publishing {res.year}: allies at {res.target:g}% of GDP")
+        emit(res.allies, fmt, title=res.title, caption=" ".join(res.notes) or None)
+    plot_to(res, plot)
 
 
 def meets(
@@ -155,11 +181,24 @@ def meets(
     year: YearOpt = None,
     edition: EditionOpt = None,
     country: CountryOpt = None,
+    compare_editions: Annotated[
+        bool,
+        typer.Option(
+            "--compare-editions",
+            help="Every NATO edition that publishes the year, side by side per ally, with each edition's "
+            "definition (default year: 2025).",
+        ),
+    ] = False,
     fmt: FormatOpt = Format.table,
     plot: PlotOpt = None,
 ) -> None:
     """Which allies meet a spending target (% of GDP) in a year and edition, and how many."""
     check_plot(plot)
+    if compare_editions:
+        if edition is not None:
+            raise BadInput("--compare-editions shows every edition; drop --edition")
+        _compare(target, year, country, fmt, plot)
+        return
     _chart("plot_ranking", _target_table(False, target, year, edition, country, fmt), plot)
 
 

@@ -22,13 +22,13 @@ import numpy as np
 import pandas as pd
 
 from alliance.bundled import Bundled, looks_like_path
+from alliance.data.countries import resolve_country
 from alliance.dynamics.drivers import HAGUE, make_drivers
 from alliance.dynamics.fitting import calibrate
 from alliance.dynamics.model import Drivers, simulate
 from alliance.dynamics.panel import Panel, load_panel
 from alliance.dynamics.schema import SimScenario, scenario_from_file, scenario_from_text
 from alliance.dynamics.validation import METHODS, backtest, trend_forecast
-from alliance.data.countries import resolve_country
 from alliance.errors import BadInput
 from alliance.io import jsonable
 from alliance.results import Result

@@ -29,8 +29,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from alliance.dynamics.drivers import HAGUE, WALES, Pledge
 from alliance.data.countries import resolve_country
+from alliance.dynamics.drivers import HAGUE, WALES, Pledge
 from alliance.errors import BadInput
 from alliance.io import parse_text, read_user_file, validation_lines
 

@@ -8,7 +8,9 @@ metadata across ``pd.concat``).
 
 Public API:
 
-- :func:`meets_target`, :func:`count_meeting`, :func:`ranking`: who meets 2%, 3.5%, 5% or any target.
+- :func:`meets_target`, :func:`count_meeting`, :func:`ranking`: who meets 2%, 3.5%, 5% or any target; with
+  the other editions' answers in ``attrs["editions_note"]`` when they differ.
+- :func:`compare_editions` -> :class:`EditionComparison`: one year under every edition, side by side per ally.
 - :func:`gap_to_target`: the gap per ally in % of GDP and current USD, and the alliance total.
 - :func:`burden_shares`, :func:`burden_summary`: spending share against GDP share; US and Europe+Canada shares.
 - :func:`olson_zeckhauser`, :func:`oz_trend`: rank correlation of size and burden per year, and its trend.
@@ -21,26 +23,41 @@ Public API:
 
 from __future__ import annotations
 
+from alliance.spending.editions import NATO_2025_RELEASE, EditionComparison, compare_editions, nato_2025_claim
 from alliance.spending.hague import Path2035, hague_path, scenario_2035
 from alliance.spending.metadata import SpendingTable, as_result, meta
 from alliance.spending.olson import SIZES, olson_zeckhauser, oz_trend
 from alliance.spending.shares import PRICES, burden_shares, burden_summary
-from alliance.spending.targets import count_meeting, gap_to_target, meets_target, ranking, target_column
+from alliance.spending.targets import (
+    count_meeting,
+    count_text,
+    gap_to_target,
+    meets_target,
+    other_editions,
+    ranking,
+    target_column,
+)
 
 __all__ = [
+    "NATO_2025_RELEASE",
     "PRICES",
+    "EditionComparison",
     "SIZES",
     "Path2035",
     "SpendingTable",
     "as_result",
     "burden_shares",
     "burden_summary",
+    "compare_editions",
     "count_meeting",
+    "count_text",
     "gap_to_target",
     "hague_path",
     "meets_target",
     "meta",
+    "nato_2025_claim",
     "olson_zeckhauser",
+    "other_editions",
     "oz_trend",
     "ranking",
     "scenario_2035",

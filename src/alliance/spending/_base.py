@@ -117,14 +117,56 @@ def select(
     return df.reset_index(drop=True), ed, yr
 
 
+def members(year: int, countries: Sequence[str] | None = None) -> list[str]:
+    """The allies with armed forces that were members in ``year`` (restricted to ``countries`` when given)."""
+    allies = data.load_allies()
+    armed = allies[allies["has_armed_forces"] & (allies["accession_year"] <= year)]
+    codes = [str(c) for c in armed["iso3"]]
+    return [c for c in codes if countries is None or c in countries]
+
+
+def coverage_note(edition: int, year: int, have: Iterable[str], expected: Sequence[str], what: str = "a figure") -> str:
+    """One line when some allies have no figure: ``10 of 31 allies have a figure in the embedded extract of the
+    2025 edition for 2024; counts are over them only (no figure: ALB, ...)``; empty when every ally has one."""
+    got = set(have)
+    missing = [c for c in expected if c not in got]
+    if not missing:
+        return ""
+    where = f"the embedded extract of the {edition} edition" if edition in data.EDITION_TABLES else f"edition {edition}"
+    shown = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
+    why = "; Germany: not published in this edition, budget pending" if (edition, year) == (2025, 2025) else ""
+    return (
+        f"{len(expected) - len(missing)} of {len(expected)} allies have {what} in {where} for {year}; counts are over "
+        f"them only (none for {shown}{why})"
+    )
+
+
+def core_note(target: float) -> str:
+    """For a target above 3.5% of GDP: NATO's tables report core defence spending only (the Hague 5% is 3.5% core +
+    up to 1.5% related), so comparing them with the target understates what the commitment counts."""
+    if target <= 3.5 + 1e-9:
+        return ""
+    return (
+        f"target {target:g}% is above 3.5%: NATO's tables report core defence spending only, and the Hague 5% is 3.5% "
+        "core + up to 1.5% defence-related spending, which no table reports; for the commitment as agreed, compare "
+        "core with 3.5% and give related spending as an assumption (alliance.spending.hague_check, "
+        "`alliance spending hague --related ISO3=PCT`)"
+    )
+
+
 def require_columns(df: pd.DataFrame, columns: Sequence[str], edition: int, what: str) -> None:
-    """Raise BadInput when the edition does not publish a column the analysis needs."""
-    missing = [c for c in columns if c not in df.columns or df[c].isna().all()]
+    """Raise BadInput unless every ally row has every column the analysis needs (no partial alliance totals).
+
+    The 2024 edition's USD tables are not embedded and the 2025 edition's only in part, so USD-based analytics
+    (shares, Olson-Zeckhauser, paths to 2035) need the 2026 edition; the message says what is embedded.
+    """
+    missing = [c for c in columns if c not in df.columns or df[c].isna().any()]
     if missing:
-        having = [ed for ed in data.EDITIONS if not data.load_spending(ed)[list(columns)].isna().all().any()]
+        having = [ed for ed in data.EDITIONS if not data.load_spending(ed)[list(columns)].isna().any().any()]
+        embedded = data.USD_NOTES.get(edition, f"edition {edition} does not publish it")
         raise BadInput(
-            f"{what} needs {', '.join(missing)}, which edition {edition} does not publish; "
-            f"valid editions: {', '.join(str(e) for e in having)}"
+            f"{what} needs {', '.join(missing)} for every ally, which is not embedded for edition {edition} "
+            f"({embedded}); valid editions: {', '.join(str(e) for e in having)}"
         )
 
 

@@ -15,17 +15,34 @@ from typing import Any
 
 import pandas as pd
 
-from alliance.io import figure_backend, mpl_figure, save_figure
+from alliance import data
+from alliance.io import add_source_line, figure_backend, mpl_figure, save_figure
 
-__all__ = ["plot_burden_shares", "plot_hague_path", "plot_olson_zeckhauser", "plot_path2035", "plot_ranking"]
+__all__ = [
+    "plot_burden_shares",
+    "plot_compare_editions",
+    "plot_hague_path",
+    "plot_olson_zeckhauser",
+    "plot_path2035",
+    "plot_ranking",
+]
 
 _TARGET_COLOURS = {2.0: "#7f7f7f", 3.5: "#d62728", 5.0: "#1f77b4"}
 
 
-def _finish(fig: Any, path: str | os.PathLike[str] | None) -> Any:
+def _finish(fig: Any, path: str | os.PathLike[str] | None, source: str = "") -> Any:
+    add_source_line(fig, source)
     if path is not None:
         save_figure(fig, path)
     return fig
+
+
+def _source(frame: pd.DataFrame) -> str:
+    """NATO's attribution for the edition the table records (``attrs["edition"]``); a SIPRI table names its
+    release (``attrs["sipri_release"]``)."""
+    a = frame.attrs
+    edition = a.get("edition")
+    return data.source_line(edition if isinstance(edition, int) else None, a.get("sipri_release"))
 
 
 def _label(frame: pd.DataFrame) -> str:
@@ -65,7 +82,7 @@ def plot_ranking(
                 y=t, line_dash="dash", line_color=_TARGET_COLOURS.get(float(t), "black"), annotation_text=f"{t:g}%"
             )
         fig.update_layout(title=title, yaxis_title="% of GDP (light: estimate)", template="plotly_white")
-        return _finish(fig, path)
+        return _finish(fig, path, _source(frame))
     fig = mpl_figure(11, 4.8)
     ax = fig.add_subplot()
     ax.bar(df["iso3"].astype(str), df["pct_gdp"], color=colours)
@@ -75,7 +92,7 @@ def plot_ranking(
     ax.set_title(title)
     ax.tick_params(axis="x", labelrotation=90, labelsize=8)
     ax.legend(loc="upper right", frameon=False)
-    return _finish(fig, path)
+    return _finish(fig, path, _source(frame))
 
 
 def plot_burden_shares(
@@ -116,7 +133,7 @@ def plot_burden_shares(
         fig.update_xaxes(type="log", title="share of alliance GDP, %")
         fig.update_yaxes(type="log", title="share of alliance defence spending, %")
         fig.update_layout(title=title, template="plotly_white")
-        return _finish(fig, path)
+        return _finish(fig, path, _source(frame))
     fig = mpl_figure(7.5, 7)
     ax = fig.add_subplot()
     ax.plot([lo, hi], [lo, hi], ls="--", color="grey", lw=1, label="45° line (spending share = GDP share)")
@@ -129,7 +146,7 @@ def plot_burden_shares(
     ax.set_ylabel("share of alliance defence spending, % (log)")
     ax.set_title(title)
     ax.legend(loc="upper left", frameon=False)
-    return _finish(fig, path)
+    return _finish(fig, path, _source(frame))
 
 
 def plot_olson_zeckhauser(
@@ -175,7 +192,7 @@ def plot_olson_zeckhauser(
             )
         fig.add_hline(y=0, line_color="grey")
         fig.update_layout(title=title, yaxis_title="Spearman rho", yaxis_range=[-1, 1], template="plotly_white")
-        return _finish(fig, path)
+        return _finish(fig, path, _source(frame))
     fig = mpl_figure(9, 4.5)
     ax = fig.add_subplot()
     ax.plot(df["year"], df["rho"], color="#3182bd", lw=1)
@@ -199,7 +216,7 @@ def plot_olson_zeckhauser(
     ax.set_ylabel("Spearman rho (size vs burden)")
     ax.set_title(title, fontsize=9)
     ax.legend(loc="upper right", frameon=False)
-    return _finish(fig, path)
+    return _finish(fig, path, _source(frame))
 
 
 def plot_hague_path(
@@ -232,7 +249,7 @@ def plot_hague_path(
 
         fig = go.Figure([go.Bar(x=codes, y=df[col], name=name, marker_color=c) for col, name, c in series])
         fig.update_layout(title=title, barmode="group", yaxis_title="% a year (real)", template="plotly_white")
-        return _finish(fig, path)
+        return _finish(fig, path, _source(frame))
     import numpy as np
 
     fig = mpl_figure(12, 5)
@@ -245,7 +262,7 @@ def plot_hague_path(
     ax.set_ylabel("% a year (real)")
     ax.set_title(title, fontsize=9)
     ax.legend(frameon=False)
-    return _finish(fig, path)
+    return _finish(fig, path, _source(frame))
 
 
 def plot_path2035(
@@ -277,7 +294,7 @@ def plot_path2035(
         bars = [go.Bar(x=names, y=scenarios[col] / 1000.0, name=label, marker_color=c) for col, label, c in parts]
         fig = go.Figure(bars)
         fig.update_layout(title=title, barmode="stack", yaxis_title="USD bn (constant 2021)", template="plotly_white")
-        return _finish(fig, path)
+        return _finish(fig, path, _source(scenarios))
     fig = mpl_figure(8, 4.5)
     ax = fig.add_subplot()
     bottom = None
@@ -288,4 +305,45 @@ def plot_path2035(
     ax.set_ylabel("USD bn (constant 2021)")
     ax.set_title(title, fontsize=9)
     ax.legend(frameon=False)
-    return _finish(fig, path)
+    return _finish(fig, path, _source(scenarios))
+
+
+def plot_compare_editions(
+    comparison: Any,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    title: str | None = None,
+    backend: str | None = None,
+) -> Any:
+    """One marker per ally and edition: share of GDP in the year compared, with the target line.
+
+    Args:
+        comparison: an :class:`alliance.spending.editions.EditionComparison`.
+    """
+    kind = figure_backend(path, backend)
+    df = comparison.allies
+    editions = [int(c.removeprefix("pct_gdp_ed")) for c in df.columns if c.startswith("pct_gdp_ed")]
+    title = title or f"Defence expenditure in {comparison.year}, % of GDP, by NATO edition"
+    source = data.source_line(editions)
+    order = df.sort_values(f"pct_gdp_ed{editions[-1]}", ascending=False)
+    codes = order["iso3"].astype(str)
+    markers = {2024: "s", 2025: "o", 2026: "D"}
+    if kind == "plotly":
+        import plotly.graph_objects as go
+
+        fig = go.Figure(
+            [go.Scatter(x=codes, y=order[f"pct_gdp_ed{ed}"], mode="markers", name=f"edition {ed}") for ed in editions]
+        )
+        fig.add_hline(y=comparison.target, line_dash="dash", line_color="grey")
+        fig.update_layout(title=title, yaxis_title="% of GDP (each edition's definition)", template="plotly_white")
+        return _finish(fig, path, source)
+    fig = mpl_figure(11, 4.8)
+    ax = fig.add_subplot()
+    for ed in editions:
+        ax.scatter(codes, order[f"pct_gdp_ed{ed}"], marker=markers.get(ed, "o"), s=22, label=f"edition {ed}")
+    ax.axhline(comparison.target, ls="--", lw=1, color="grey", label=f"{comparison.target:g}% target")
+    ax.set_ylabel("% of GDP (each edition's definition)")
+    ax.set_title(title)
+    ax.tick_params(axis="x", labelrotation=90, labelsize=8)
+    ax.legend(frameon=False)
+    return _finish(fig, path, source)
