@@ -79,7 +79,11 @@ class Brief(Result):
                 "us_share_pct": self.us_share_pct,
                 "europe_canada_share_pct": self.europe_canada_share_pct,
                 "olson_zeckhauser": self.olson_zeckhauser,
-                "claims": frame_records(self.claims.table[["id", "claim", "observed", "verdict", "source"]]),
+                "claims": frame_records(
+                    self.claims.table[
+                        ["id", "claim", "observed", "observed_unit", "edition", "year", "verdict", "source"]
+                    ]
+                ),
                 "notes": self.notes,
             }
         )
@@ -106,7 +110,7 @@ class Brief(Result):
             slope = f"{oz['slope_per_year']:+.4f} ({oz['slope_p_value']:.3f})"
             rows.append(("olson-zeckhauser", "slope per year (p)", slope))
         for r in self.claims.table.itertuples():
-            rows.append(("claims", r.id, f"{r.verdict} (observed {r.observed})"))
+            rows.append(("claims", r.id, r.verdict_text))
         return pd.DataFrame(rows, columns=["section", "item", "value"]).astype({"value": str})
 
     def __rich__(self) -> Any:
@@ -146,11 +150,10 @@ class Brief(Result):
         text = "\n".join(lines)
         t3 = Table(title="Claims of the seed article")
         t3.add_column("claim", overflow="fold")
-        t3.add_column("observed", justify="right")
-        t3.add_column("verdict")
+        t3.add_column("verdict: observed (edition, year)", overflow="fold")
         colour = {"supported": "green", "partly": "yellow", "contradicted": "red"}
         for r in self.claims.table.itertuples():
-            t3.add_row(str(r.claim), str(r.observed), f"[{colour[r.verdict]}]{r.verdict}[/]")
+            t3.add_row(str(r.claim), f"[{colour[r.verdict]}]{r.verdict_text}[/]")
         parts: list[Any] = [t1, t2, text, t3, *[f"note: {n}" for n in self.notes]]
         return Panel(Group(*parts), title=self.title)
 
