@@ -1,5 +1,5 @@
 """``alliance spending``: who meets a target (the default), and ``gaps``, ``shares``, ``olson-zeckhauser`` (alias
-``oz``), ``hague-path``, ``path2035``. Each is a thin call of one function of :mod:`alliance.spending`; the old
+``oz``), ``hague``, ``hague-path``, ``path2035``. Each is a thin call of one function of :mod:`alliance.spending`; the old
 top-level spellings (``alliance gaps`` ...) are hidden aliases of the same functions."""
 
 from __future__ import annotations
@@ -37,6 +37,14 @@ GrowthOpt = Annotated[
     ),
 ]
 TargetOpt = Annotated[float, typer.Option("--target", "-t", help="Target share of GDP, %.")]
+RelatedOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--related",
+        help="Defence-related spending assumed, % of GDP (0-1.5): one number for all, ISO3=PCT pairs (repeatable) or "
+        "a .csv (iso3, related_pct_gdp) / .yaml file; default 0 for every ally (NATO publishes none).",
+    ),
+]
 
 
 class Prices(str, Enum):
@@ -107,6 +115,37 @@ def parse_gdp_growth(values: Sequence[str] | None) -> float | dict[str, float] |
         except ValueError:
             raise BadInput(f"--gdp-growth {item!r}: {value!r} is not a number; valid: e.g. USA=2.0") from None
     return out
+
+
+def parse_related(values: list[str] | None) -> float | dict[str, float] | None:
+    """``--related`` values: none, one number for every ally (``1.0``), ``ISO3=PCT`` pairs, or a ``.csv``/``.yaml``
+    file of ally -> % of GDP (a CSV with columns ``iso3, related_pct_gdp``; YAML: a mapping)."""
+    if not values:
+        return None
+    if len(values) == 1 and values[0].lower().endswith((".csv", ".yaml", ".yml", ".json")):
+        return _related_file(values[0])
+    try:
+        return parse_gdp_growth(values)
+    except BadInput as exc:
+        raise BadInput(str(exc).replace("--gdp-growth", "--related").replace("USA=2.0", "USA=1.0")) from None
+
+
+def _related_file(path: str) -> dict[str, float]:
+    import csv
+    import io
+
+    from alliance.io import parse_text, read_user_file
+
+    text, suffix = read_user_file(path, "--related file", (".csv", ".yaml", ".yml", ".json"))
+    if suffix == ".csv":
+        rows = list(csv.DictReader(io.StringIO(text)))
+        if not rows or not {"iso3", "related_pct_gdp"} <= set(rows[0]):
+            raise BadInput(f"--related file {path!r}: needs columns iso3, related_pct_gdp")
+        return {r["iso3"]: float(r["related_pct_gdp"]) for r in rows}
+    data = parse_text(text, suffix, path)
+    if not isinstance(data, dict):
+        raise BadInput(f"--related file {path!r}: expected a mapping ally -> % of GDP")
+    return {str(k): float(v) for k, v in data.items()}
 
 
 def _show(df: pd.DataFrame, fmt: Format, columns: list[str], title: str, caption: str = "") -> None:
@@ -272,38 +311,88 @@ def olson(
     _chart("plot_olson_zeckhauser", df, plot)
 
 
+def hague(
+    related: RelatedOpt = None,
+    year: YearOpt = None,
+    edition: EditionOpt = None,
+    country: CountryOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The Hague commitment as agreed: core spending against 3.5% of GDP, and core + related (your assumption per
+    ally, default 0) against 5%."""
+    from alliance.spending import hague_check
+
+    df = hague_check(parse_related(related), edition=edition, year=year, countries=country)
+    a = df.attrs
+    note(a["note"], fmt)
+    title = (
+        f"The Hague commitment — {a['year']}, NATO edition {a['edition']}: core >= 3.5%: {a['n_core']} of "
+        f"{a['n_allies']}; core + related >= 5%: {a['n_total']} of {a['n_allies']}"
+    )
+    cols = ["iso3", "country", "core_pct_gdp", "meets_core_3_5", "related_pct_gdp", "core_plus_related_pct_gdp"]
+    _show(df, fmt, [*cols, "meets_hague_5", "is_estimate"], title, a["note"])
+
+
 def hague_path(
     core: Annotated[float, typer.Option("--core", help="Core defence target, % of GDP.")] = 3.5,
     related: Annotated[float, typer.Option("--related", help="Related spending on top of core, % of GDP.")] = 1.5,
     by: Annotated[int, typer.Option("--by", help="Target year.")] = 2035,
     gdp_growth: GrowthOpt = None,
     trend_years: Annotated[int, typer.Option("--trend-years", help="Window of the recent trend, years.")] = 5,
+    trend: Annotated[
+        str, typer.Option("--trend", help="Growth assumed: damped (default: the recent trend fades) or recent.")
+    ] = "damped",
+    halflife: Annotated[
+        float, typer.Option("--halflife", help="Years for the recent trend's excess over GDP growth to halve.")
+    ] = 4.0,
+    plan: Annotated[
+        list[str] | None,
+        typer.Option("--plan", help="A published national plan: ISO3=share of GDP (%) in --by; cite it. Repeatable."),
+    ] = None,
     year: YearOpt = None,
     edition: EditionOpt = None,
     country: CountryOpt = None,
     fmt: FormatOpt = Format.table,
     plot: PlotOpt = None,
 ) -> None:
-    """Real growth of defence spending each ally needs to reach the Hague targets, against its recent trend."""
+    """Real growth of defence spending each ally needs to reach the Hague targets, against the growth assumed."""
     from alliance import spending
 
     check_plot(plot)
     growth = parse_gdp_growth(gdp_growth)
+    plans = parse_gdp_growth(plan) if plan else None
+    if plans is not None and not isinstance(plans, dict):
+        raise BadInput("--plan takes ISO3=PCT pairs, e.g. --plan ESP=2.1")
     df = spending.hague_path(
-        core, related, by, growth, edition=edition, year=year, countries=country, trend_years=trend_years
+        core,
+        related,
+        by,
+        growth,
+        edition=edition,
+        year=year,
+        countries=country,
+        trend_years=trend_years,
+        trend=trend,
+        halflife=halflife,
+        plans=plans,
     )
     a = df.attrs
     title = (
         f"Path to {a['core_target']:g}% (+{a['total_target'] - a['core_target']:g}%) of GDP by {a['by']} from "
         f"{a['base_year']}, NATO edition {a['edition']} (real growth, % a year)"
     )
+    breaks = ", ".join(df.loc[df["gdp_series_break"], "iso3"].astype(str)) or "none"
     caption = (
-        f"On track (trend {a['trend_window'][0]}-{a['trend_window'][1]} >= needed): core {a['n_on_track_core']}, "
-        f"core+related {a['n_on_track_total']}. Flagged GDP series breaks: "
-        f"{', '.join(df.loc[df['gdp_series_break'], 'iso3'].astype(str)) or 'none'}."
+        f"Growth assumed: {a['growth_assumption']}. On track (share projected for {a['by']} >= target): core "
+        f"{a['n_on_track_core']}, core+related {a['n_on_track_total']}. GDP series breaks (left out of the default "
+        f"GDP growth): {breaks}. {a['core_note']}. National plans: "
+        + (", ".join(f"{k} {v:g}%" for k, v in a["plans"].items()) or "none given (none embedded)")
+        + "."
     )
-    cols = ["iso3", "pct_gdp", "gdp_growth_pct", "needed_growth_core_pct", "needed_growth_total_pct"]
-    _show(df, fmt, [*cols, "trend_growth_pct", "on_track_core", "on_track_total", "gdp_series_break"], title, caption)
+    note(caption, fmt)
+    cols = ["iso3", "pct_gdp_real", "gdp_growth_pct", "needed_growth_core_pct", "needed_growth_total_pct"]
+    cols += ["trend_growth_pct", "assumed_growth_pct", "projected_pct_gdp_by", "on_track_core", "on_track_total"]
+    _show(df, fmt, [*cols, "gdp_series_break"], title, caption)
     _chart("plot_hague_path", df, plot)
 
 
@@ -311,6 +400,10 @@ def path2035(
     target: TargetOpt = 3.5,
     us_exempt: Annotated[
         bool, typer.Option("--us-exempt", help="Per-ally detail follows the US-exempt scenario.")
+    ] = False,
+    cut_above: Annotated[
+        bool,
+        typer.Option("--cut-above", help="Allies above the target come down to it (default: they keep their share)."),
     ] = False,
     gdp_growth: GrowthOpt = None,
     by: Annotated[int, typer.Option("--by", help="Target year.")] = 2035,
@@ -328,9 +421,15 @@ def path2035(
 
     check_plot(plot)
     growth = parse_gdp_growth(gdp_growth)
-    res = scenario_2035(target, us_exempt=us_exempt, gdp_growth=growth, edition=edition, year=year, by=by)
+    res = scenario_2035(
+        target, us_exempt=us_exempt, gdp_growth=growth, edition=edition, year=year, by=by, cut_above=cut_above
+    )
     where = f"{res.by} from {res.base_year}, NATO edition {res.edition} (USD million, constant 2021)"
-    caption = f"Exempting the US (held at its {res.base_year} share) changes the {res.by} total by {-res.difference_usd_million:+,.0f} million."
+    caption = (
+        f"{res.meta['us_exempt_definition']}. Exempting the US changes the {res.by} total of all_at_target by "
+        f"{-res.difference_usd_million:+,.0f} million. Allies above {res.target:g}%: {res.meta['above_target']}."
+    )
+    note(caption, fmt)
     if detail:
         cols = ["iso3", "country", "pct_gdp_real", "gdp_growth_pct", "spending_usd_constant_million"]
         cols += ["spending_by_current_share_million", "spending_by_scenario_million"]
@@ -346,6 +445,7 @@ SUBCOMMANDS: dict[str, Callable[..., None]] = {
     "gaps": gaps,
     "shares": shares,
     "olson-zeckhauser": olson,
+    "hague": hague,
     "hague-path": hague_path,
     "path2035": path2035,
 }

@@ -100,6 +100,11 @@ class SimulationBacktest(Result):
         """Mean absolute error over all test ally-years, per method."""
         return {m: float(self.errors(m).mean()) for m in METHODS}
 
+    def band_coverage(self) -> float:
+        """Share of the observed test ally-years inside the model's 5-95% band (nominal 0.90)."""
+        inside = (self.observed >= self.band[0]) & (self.observed <= self.band[1])
+        return float(inside.mean())
+
     @property
     def winner(self) -> str:
         """The method with the lowest overall MAE (ties go to the simpler method)."""

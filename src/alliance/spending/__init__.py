@@ -14,6 +14,7 @@ Public API:
 - :func:`gap_to_target`: the gap per ally in % of GDP and current USD, and the alliance total.
 - :func:`burden_shares`, :func:`burden_summary`: spending share against GDP share; US and Europe+Canada shares.
 - :func:`olson_zeckhauser`, :func:`oz_trend`: rank correlation of size and burden per year, and its trend.
+- :func:`hague_check`: core against 3.5% and core + related (a stated assumption per ally) against 5%.
 - :func:`hague_path`: real spending growth needed for 3.5% (and 5%) by 2035, against each ally's trend.
 - :func:`scenario_2035` -> :class:`Path2035`: alliance spending in 2035 with every ally at target, and with the
   US exempt.
@@ -23,6 +24,7 @@ Public API:
 
 from __future__ import annotations
 
+from alliance.spending.commitment import hague_check, related_by_ally
 from alliance.spending.editions import NATO_2025_RELEASE, EditionComparison, compare_editions, nato_2025_claim
 from alliance.spending.hague import Path2035, hague_path, scenario_2035
 from alliance.spending.metadata import SpendingTable, as_result, meta
@@ -52,6 +54,7 @@ __all__ = [
     "count_meeting",
     "count_text",
     "gap_to_target",
+    "hague_check",
     "hague_path",
     "meets_target",
     "meta",
@@ -60,6 +63,7 @@ __all__ = [
     "other_editions",
     "oz_trend",
     "ranking",
+    "related_by_ally",
     "scenario_2035",
     "target_column",
 ]
