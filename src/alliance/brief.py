@@ -45,6 +45,10 @@ class Brief(Result):
         return f"alliance brief: NATO edition {self.edition}, {self.year}{est}"
 
     @property
+    def source(self) -> str:
+        return data.source_line(self.edition)
+
+    @property
     def meta(self) -> dict[str, Any]:
         """Edition, year, the gap target and the notes (Iceland, estimates, missing USD figures)."""
         return {

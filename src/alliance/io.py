@@ -37,13 +37,16 @@ __all__ = [
     "add_source_line",
     "check_figure_path",
     "figure_backend",
+    "column_decimals",
     "frame_records",
     "jsonable",
     "loc_path",
     "mpl_figure",
     "parse_text",
     "read_user_file",
+    "round_frame",
     "save_figure",
+    "tidy_float",
     "validation_lines",
 ]
 
@@ -179,7 +182,7 @@ def jsonable(obj: Any) -> Any:
     np = sys.modules.get("numpy")
     pd = sys.modules.get("pandas")
     if isinstance(obj, Mapping):
-        return {str(k): jsonable(v) for k, v in obj.items()}
+        return {str(k): _keyed(str(k), jsonable(v)) for k, v in obj.items()}
     if pd is not None and isinstance(obj, pd.DataFrame):
         return frame_records(obj)
     if (pd is not None and isinstance(obj, pd.Series)) or (np is not None and isinstance(obj, np.ndarray)):
@@ -199,9 +202,59 @@ def jsonable(obj: Any) -> Any:
     return obj
 
 
+def column_decimals(column: str) -> int | None:
+    """Decimal places a column is written with in CSV and JSON: the precision its source publishes.
+
+    Shares of GDP and other percentages: 2 (NATO publishes 2 decimals); USD million: 2 (the finest source, NATO's
+    constant 2021 USD to 0.01 million); USD billion, thousands of persons: 1; probabilities (``p_*``, ``*_prob``):
+    3; None for other columns (only float noise is removed, see :func:`tidy_float`).
+    """
+    name = column.lower()
+    if name.startswith(("rho", "slope")) or name.endswith(("p_value", "p_one_sided")):
+        return 4
+    if name.startswith("p_") or name.endswith("_prob"):
+        return 3
+    if "pct" in name:
+        return 2
+    if "ratio" in name:
+        return 3
+    if name.endswith("_million") or "_million_" in name:
+        return 2
+    if "_bn" in name or name.endswith("_thousands") or name.endswith("_million_persons"):
+        return 1
+    if "per_capita" in name:
+        return 1
+    return None
+
+
+def tidy_float(value: float, decimals: int | None = None) -> float:
+    """``value`` rounded to ``decimals``, or to 12 significant digits when None (1.8399999999999999 -> 1.84)."""
+    if not math.isfinite(value):
+        return value
+    if decimals is not None:
+        return round(value, decimals)
+    return float(f"{value:.12g}")
+
+
+def round_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose float columns are rounded to their source precision (:func:`column_decimals`)."""
+    out = df.copy()
+    for col in out.columns:
+        if str(out[col].dtype).startswith("float"):
+            dec = column_decimals(str(col))
+            out[col] = out[col].map(lambda v, d=dec: tidy_float(v, d) if isinstance(v, float) else v)
+    out.attrs = dict(df.attrs)
+    return out
+
+
+def _keyed(key: str, value: Any) -> Any:
+    """A JSON value under ``key``: a float is written at the precision its name implies (:func:`column_decimals`)."""
+    return tidy_float(value, column_decimals(key)) if isinstance(value, float) else value
+
+
 def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """A DataFrame as a list of JSON-ready records (one dict per row)."""
-    return [jsonable(r) for r in df.to_dict(orient="records")]
+    """A DataFrame as a list of JSON-ready records (one dict per row), floats at their source precision."""
+    return [jsonable(r) for r in round_frame(df).to_dict(orient="records")]
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -98,7 +98,7 @@ def _print_assumptions(lines: list[str]) -> None:
 def _compliance(
     proj: object, target: float, by: int | None, core_related: bool, related: object, fmt: Format, plot: Path | None
 ) -> None:
-    """``alliance simulate --target``: the compliance tables of :func:`alliance.dynamics.compliance`."""
+    """``alliance simulate --target``: the tables of :func:`alliance.dynamics.compliance`."""
     from alliance.dynamics import compliance
 
     res = compliance(proj, target, by=by, core_related=core_related, related=related)  # type: ignore[arg-type]

@@ -60,30 +60,32 @@ class Size(str, Enum):
 #: Short headers for terminal tables (csv/json keep the full column names).
 _LABELS = {
     "meets_target": "meets",
-    "gap_pct_gdp": "gap % GDP",
+    "gap_pct_gdp": "gap, % of GDP",
     "is_estimate": "est.",
-    "gdp_usd_current_million": "GDP $m",
-    "gap_usd_current_million": "gap $m",
-    "spending_usd_million": "spending $m",
-    "spending_share_pct": "spend share %",
-    "gdp_share_pct": "GDP share %",
+    "gdp_usd_current_million": "GDP, USD m (current)",
+    "gap_usd_current_million": "gap, USD m (current)",
+    "spending_usd_million": "spending, USD m",
+    "spending_share_pct": "spending share, %",
+    "gdp_share_pct": "GDP share, %",
     "share_ratio": "ratio",
     "p_one_sided": "p (rho>0)",
-    "gdp_growth_pct": "GDP g %",
-    "needed_growth_core_pct": "need core %",
-    "needed_growth_total_pct": "need total %",
-    "trend_growth_pct": "trend %",
+    "gdp_growth_pct": "GDP growth, %/yr",
+    "needed_growth_core_pct": "needed core, %/yr",
+    "needed_growth_total_pct": "needed total, %/yr",
+    "trend_growth_pct": "trend, %/yr",
     "on_track_core": "on track core",
     "on_track_total": "on track total",
     "gdp_series_break": "GDP break",
-    "pct_gdp_real": "pct_gdp",
-    "spending_usd_constant_million": "base $m",
-    "spending_by_current_share_million": "hold share $m",
-    "spending_by_scenario_million": "scenario $m",
-    "total_usd_constant2021_million": "total $m",
-    "us_usd_constant2021_million": "US $m",
-    "europe_canada_usd_constant2021_million": "Eur+Can $m",
-    "difference_vs_all_at_target_million": "vs all at target $m",
+    "assumed_growth_pct": "assumed, %/yr",
+    "projected_pct_gdp_by": "projected, % of GDP",
+    "pct_gdp_real": "% of GDP",
+    "spending_usd_constant_million": "base year, USD m (2021)",
+    "spending_by_current_share_million": "hold share, USD m (2021)",
+    "spending_by_scenario_million": "scenario, USD m (2021)",
+    "total_usd_constant2021_million": "total, USD m (2021)",
+    "us_usd_constant2021_million": "US, USD m (2021)",
+    "europe_canada_usd_constant2021_million": "Eur+Can, USD m (2021)",
+    "difference_vs_all_at_target_million": "vs all at target, USD m (2021)",
 }
 
 
@@ -238,7 +240,79 @@ def meets(
             raise BadInput("--compare-editions shows every edition; drop --edition")
         _compare(target, year, country, fmt, plot)
         return
+    if country is not None and len(country) == 1 and year is None:  # one ally, no year: its full time series
+        _series(country[0], edition, fmt, plot)
+        return
     _chart("plot_ranking", _target_table(False, target, year, edition, country, fmt), plot)
+
+
+def _series(country: str, edition: str | None, fmt: Format, plot: Path | None) -> None:
+    from alliance.spending import series
+
+    df = series(country, edition=edition)
+    a = df.attrs
+    note(a["note"], fmt)
+    title = f"{a['country']}: defence expenditure {a['years'][0]}-{a['years'][1]}, NATO edition {a['edition']}"
+    cols = ["year", "pct_gdp", "spending_usd_current_million", "spending_usd_constant2021_million"]
+    cols += ["spending_per_capita_usd_constant2021", "equipment_share_pct", "military_personnel_thousands"]
+    _show(df, fmt, [*cols, "real_change_pct", "is_estimate"], title, a["note"])
+    _chart("plot_series", df, plot)
+
+
+def series_cmd(
+    country: Annotated[str, typer.Argument(help="The ally: ISO3 code or name (UK, Britain, Turkey, Holland...).")],
+    edition: EditionOpt = None,
+    fmt: FormatOpt = Format.table,
+    plot: PlotOpt = None,
+) -> None:
+    """One ally's full time series: % of GDP, spending (current and constant USD), per head, equipment share,
+    personnel, real change."""
+    check_plot(plot)
+    _series(country, edition, fmt, plot)
+
+
+def measures_cmd(
+    year: YearOpt = None,
+    edition: EditionOpt = None,
+    country: CountryOpt = None,
+    fmt: FormatOpt = Format.table,
+    plot: PlotOpt = None,
+) -> None:
+    """The standard measures per ally: spending per head, equipment share against NATO's 20%, personnel, real
+    change on the year before."""
+    from alliance.spending import measures
+
+    check_plot(plot)
+    df = measures(year=year, edition=edition, countries=country)
+    a = df.attrs
+    note(a["note"], fmt)
+    title = f"Standard measures — {a['year']}, NATO edition {a['edition']}"
+    cols = ["iso3", "country", "pct_gdp", "spending_usd_constant2021_million", "spending_per_capita_usd_constant2021"]
+    cols += ["equipment_share_pct", "meets_equipment_20", "military_personnel_thousands", "real_change_pct"]
+    _show(df, fmt, [*cols, "is_estimate"], title, a["note"])
+    _chart("plot_measures", df, plot)
+
+
+def russia_cmd(
+    release: Annotated[
+        str | None,
+        typer.Option("--release", help="SIPRI release: 2025-04 (default, data to 2024) or 2026-04 (partial, to 2025)."),
+    ] = None,
+    fmt: FormatOpt = Format.table,
+    plot: PlotOpt = None,
+) -> None:
+    """European allies and Canada against Russia (SIPRI): current and constant USD, share of GDP, with SIPRI's
+    caveats."""
+    from alliance.spending import europe_vs_russia
+
+    check_plot(plot)
+    df = europe_vs_russia(release)
+    a = df.attrs
+    for line in a["caveats"]:
+        note(line, fmt)
+    title = f"European allies and Canada vs Russia — SIPRI Military Expenditure Database, {a['release_label']}"
+    _show(df, fmt, list(df.columns), title, " ".join([a["source"] + ".", *a["caveats"]]))
+    _chart("plot_europe_vs_russia", df, plot)
 
 
 def gaps(
@@ -440,11 +514,16 @@ def path2035(
     plot_to(res, plot)
 
 
+#: The first release's top-level spellings (hidden aliases: ``alliance gaps`` ...).
+FIRST_RELEASE = ("gaps", "shares", "olson-zeckhauser", "hague-path", "path2035")
 #: Subcommand name -> function (the hidden top-level aliases reuse this table).
 SUBCOMMANDS: dict[str, Callable[..., None]] = {
     "gaps": gaps,
     "shares": shares,
     "olson-zeckhauser": olson,
+    "measures": measures_cmd,
+    "series": series_cmd,
+    "russia": russia_cmd,
     "hague": hague,
     "hague-path": hague_path,
     "path2035": path2035,

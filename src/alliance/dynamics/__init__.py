@@ -19,7 +19,6 @@ results: docs/dynamics.md.
 from __future__ import annotations
 
 from alliance.dynamics.comparison import ScenarioComparison, compare_scenarios
-from alliance.dynamics.compliance import Compliance, compliance
 from alliance.dynamics.fitting import Calibration, calibrate
 from alliance.dynamics.model import Drivers, Params, simulate, step
 from alliance.dynamics.projection import (
@@ -32,6 +31,7 @@ from alliance.dynamics.projection import (
     summary,
 )
 from alliance.dynamics.schema import SimScenario
+from alliance.dynamics.target_odds import Compliance, compliance
 from alliance.dynamics.validation import SimulationBacktest, backtest
 
 __all__ = [

@@ -20,8 +20,8 @@ from alliance.dynamics.panel import load_panel
 from alliance.io import mpl_figure
 
 if TYPE_CHECKING:
-    from alliance.dynamics.compliance import Compliance
     from alliance.dynamics.projection import Projection
+    from alliance.dynamics.target_odds import Compliance
     from alliance.dynamics.validation import SimulationBacktest
 
 __all__ = ["backtest_figure", "compliance_figure", "projection_figure", "scenarios_figure"]

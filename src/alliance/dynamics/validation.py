@@ -165,6 +165,10 @@ class SimulationBacktest(Result):
         return self.by_year()
 
     @property
+    def source(self) -> str:
+        return "Source: NATO, Defence Expenditure of NATO Countries, 2026 edition (core definition); model: alliance.dynamics"
+
+    @property
     def title(self) -> str:
         return f"Backtest {self.test_years[0]}-{self.test_years[-1]} (fit {self.calibration.first}-{self.calibration.last})"
 

@@ -18,6 +18,8 @@ Public API:
 - :func:`hague_path`: real spending growth needed for 3.5% (and 5%) by 2035, against each ally's trend.
 - :func:`scenario_2035` -> :class:`Path2035`: alliance spending in 2035 with every ally at target, and with the
   US exempt.
+- :func:`measures`, :func:`series`, :func:`europe_vs_russia`: per capita, equipment share, personnel, real
+  change; one ally's full series; European allies and Canada against Russia (SIPRI).
 - :func:`meta`, :func:`as_result` -> :class:`SpendingTable`: a table's metadata, kept apart from the frame.
 - charts: :mod:`alliance.spending.plots`.
 """
@@ -30,6 +32,7 @@ from alliance.spending.hague import Path2035, hague_path, scenario_2035
 from alliance.spending.metadata import SpendingTable, as_result, meta
 from alliance.spending.olson import SIZES, olson_zeckhauser, oz_trend
 from alliance.spending.shares import PRICES, burden_shares, burden_summary
+from alliance.spending.standard import EQUIPMENT_GUIDELINE, SIPRI_CAVEATS, europe_vs_russia, measures, series
 from alliance.spending.targets import (
     count_meeting,
     count_text,
@@ -41,9 +44,11 @@ from alliance.spending.targets import (
 )
 
 __all__ = [
+    "EQUIPMENT_GUIDELINE",
     "NATO_2025_RELEASE",
     "PRICES",
     "EditionComparison",
+    "SIPRI_CAVEATS",
     "SIZES",
     "Path2035",
     "SpendingTable",
@@ -53,10 +58,12 @@ __all__ = [
     "compare_editions",
     "count_meeting",
     "count_text",
+    "europe_vs_russia",
     "gap_to_target",
     "hague_check",
     "hague_path",
     "meets_target",
+    "measures",
     "meta",
     "nato_2025_claim",
     "olson_zeckhauser",
@@ -65,5 +72,6 @@ __all__ = [
     "ranking",
     "related_by_ally",
     "scenario_2035",
+    "series",
     "target_column",
 ]

@@ -85,6 +85,10 @@ class EditionComparison(Result):
             "unit": "percent of GDP, each edition's own definition",
         }
 
+    @property
+    def source(self) -> str:
+        return data.source_line([int(e) for e in self.editions["edition"]])
+
     def to_dict(self) -> dict[str, Any]:
         """Meta, the editions with their definitions and answers, the notes and the per-ally rows."""
         return jsonable({"meta": self.meta, "editions": self.editions, "notes": self.notes, "allies": self.allies})

@@ -280,6 +280,10 @@ class Path2035(Result):
         return f"Scenarios at {self.target:g}% — {self.by} from {self.base_year}, NATO edition {self.edition}"
 
     @property
+    def source(self) -> str:
+        return data.source_line(self.edition)
+
+    @property
     def meta(self) -> dict[str, Any]:
         """Edition, base year, target, horizon, the GDP growth assumption and the unit."""
         growth = sorted(set(self.detail["gdp_growth_source"].astype(str))) if "gdp_growth_source" in self.detail else []

@@ -21,10 +21,13 @@ from alliance.io import add_source_line, figure_backend, mpl_figure, save_figure
 __all__ = [
     "plot_burden_shares",
     "plot_compare_editions",
+    "plot_europe_vs_russia",
     "plot_hague_path",
+    "plot_measures",
     "plot_olson_zeckhauser",
     "plot_path2035",
     "plot_ranking",
+    "plot_series",
 ]
 
 _TARGET_COLOURS = {2.0: "#7f7f7f", 3.5: "#d62728", 5.0: "#1f77b4"}
@@ -347,3 +350,128 @@ def plot_compare_editions(
     ax.tick_params(axis="x", labelrotation=90, labelsize=8)
     ax.legend(frameon=False)
     return _finish(fig, path, source)
+
+
+def plot_measures(
+    frame: pd.DataFrame,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    title: str | None = None,
+    backend: str | None = None,
+) -> Any:
+    """Left: spending per head (USD, constant 2021). Right: equipment share of spending against NATO's 20%.
+
+    Args:
+        frame: the table of :func:`alliance.spending.standard`.
+    """
+    kind = figure_backend(path, backend)
+    per_head = frame.sort_values("spending_per_capita_usd_constant2021", ascending=False)
+    equip = frame.sort_values("equipment_share_pct", ascending=False)
+    title = title or f"Standard measures, {_label(frame)}"
+    if kind == "plotly":
+        from plotly.subplots import make_subplots
+
+        fig = make_subplots(rows=1, cols=2, subplot_titles=("spending per head, USD (2021)", "equipment share, %"))
+        fig.add_bar(x=per_head["iso3"], y=per_head["spending_per_capita_usd_constant2021"], row=1, col=1)
+        fig.add_bar(x=equip["iso3"], y=equip["equipment_share_pct"], row=1, col=2)
+        fig.add_hline(y=20, line_dash="dash", line_color="#d62728", row=1, col=2)
+        fig.update_layout(title=title, template="plotly_white", showlegend=False)
+        return _finish(fig, path, _source(frame))
+    fig = mpl_figure(13, 4.6)
+    ax1, ax2 = fig.subplots(1, 2)
+    ax1.bar(per_head["iso3"].astype(str), per_head["spending_per_capita_usd_constant2021"], color="#3182bd")
+    ax1.set_ylabel("defence spending per head, USD (constant 2021)")
+    ax2.bar(equip["iso3"].astype(str), equip["equipment_share_pct"], color="#9ecae1")
+    ax2.axhline(20, ls="--", lw=1, color="#d62728", label="NATO guideline 20%")
+    ax2.set_ylabel("equipment, % of defence spending")
+    ax2.legend(frameon=False)
+    for ax in (ax1, ax2):
+        ax.tick_params(axis="x", labelrotation=90, labelsize=7)
+    fig.suptitle(title, fontsize=10)
+    return _finish(fig, path, _source(frame))
+
+
+def plot_series(
+    frame: pd.DataFrame,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    title: str | None = None,
+    backend: str | None = None,
+) -> Any:
+    """One ally over time: share of GDP (with 2% and 3.5%) and spending in USD at constant 2021 prices.
+
+    Args:
+        frame: the table of :func:`alliance.spending.series`.
+    """
+    kind = figure_backend(path, backend)
+    a = frame.attrs
+    title = title or f"{a.get('country', '')}: defence expenditure, NATO edition {a.get('edition', '')}"
+    years = frame["year"]
+    if kind == "plotly":
+        from plotly.subplots import make_subplots
+
+        fig = make_subplots(rows=1, cols=2, subplot_titles=("% of GDP", "USD million, constant 2021"))
+        fig.add_scatter(x=years, y=frame["pct_gdp"], mode="lines+markers", row=1, col=1, name="% of GDP")
+        for t in (2.0, 3.5):
+            fig.add_hline(y=t, line_dash="dash", line_color=_TARGET_COLOURS[t], row=1, col=1)
+        fig.add_bar(x=years, y=frame["spending_usd_constant2021_million"], row=1, col=2, name="USD m (2021)")
+        fig.update_layout(title=title, template="plotly_white", showlegend=False)
+        return _finish(fig, path, _source(frame))
+    fig = mpl_figure(11, 4.2)
+    ax1, ax2 = fig.subplots(1, 2)
+    ax1.plot(years, frame["pct_gdp"], marker="o", color="#3182bd")
+    for t in (2.0, 3.5):
+        ax1.axhline(t, ls="--", lw=1, color=_TARGET_COLOURS[t], label=f"{t:g}%")
+    ax1.set_ylabel("% of GDP")
+    ax1.legend(frameon=False)
+    est = frame["is_estimate"].astype(bool).to_numpy()
+    colours = ["#9ecae1" if e else "#3182bd" for e in est]
+    ax2.bar(years, frame["spending_usd_constant2021_million"], color=colours)
+    ax2.set_ylabel("USD million, constant 2021 (light: estimate)")
+    fig.suptitle(title, fontsize=10)
+    return _finish(fig, path, _source(frame))
+
+
+def plot_europe_vs_russia(
+    frame: pd.DataFrame,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    title: str | None = None,
+    backend: str | None = None,
+) -> Any:
+    """European allies and Canada against Russia (SIPRI): constant USD and share of GDP per year.
+
+    Args:
+        frame: the table of :func:`alliance.spending.europe_vs_russia`.
+    """
+    kind = figure_backend(path, backend)
+    a = frame.attrs
+    base = a.get("constant_price_base", "")
+    const = [c for c in frame.columns if c.startswith("europe_canada_usd_constant")][0]
+    rus = const.replace("europe_canada", "russia")
+    title = title or f"European allies and Canada vs Russia (SIPRI, {a.get('release_label', '')})"
+    years = frame["year"]
+    if kind == "plotly":
+        from plotly.subplots import make_subplots
+
+        fig = make_subplots(rows=1, cols=2, subplot_titles=(f"USD bn, constant {base}", "% of GDP"))
+        for col, name in ((const, "Europe and Canada"), (rus, "Russia")):
+            fig.add_scatter(x=years, y=frame[col] / 1000, mode="lines+markers", name=name, row=1, col=1)
+        for col, name in (("europe_canada_share_gdp_pct", "Europe and Canada"), ("russia_share_gdp_pct", "Russia")):
+            fig.add_scatter(x=years, y=frame[col], mode="lines+markers", name=name, row=1, col=2)
+        fig.update_layout(title=title, template="plotly_white")
+        return _finish(fig, path, _source(frame))
+    fig = mpl_figure(11, 4.2)
+    ax1, ax2 = fig.subplots(1, 2)
+    for col, name, c in ((const, "Europe and Canada", "#3182bd"), (rus, "Russia", "#d62728")):
+        ax1.plot(years, frame[col] / 1000, marker="o", color=c, label=name)
+    ax1.set_ylabel(f"military expenditure, USD bn (constant {base})")
+    ax1.legend(frameon=False)
+    for col, name, c in (
+        ("europe_canada_share_gdp_pct", "Europe and Canada", "#3182bd"),
+        ("russia_share_gdp_pct", "Russia", "#d62728"),
+    ):
+        ax2.plot(years, frame[col], marker="o", color=c, label=name)
+    ax2.set_ylabel("% of GDP (SIPRI definition)")
+    fig.suptitle(title, fontsize=10)
+    return _finish(fig, path, _source(frame))
