@@ -1,6 +1,7 @@
 """``alliance spending``: who meets a target (the default), and ``gaps``, ``shares``, ``olson-zeckhauser`` (alias
-``oz``), ``hague``, ``hague-path``, ``path2035``. Each is a thin call of one function of :mod:`alliance.spending`; the old
-top-level spellings (``alliance gaps`` ...) are hidden aliases of the same functions."""
+``oz``), ``hague``, ``hague-path``, ``path2035``, ``measures``, ``series``, ``russia``. Each is a thin call of one
+function of :mod:`alliance.spending`; the first release's top-level spellings (``alliance gaps`` ...) are hidden
+aliases of the same functions."""
 
 from __future__ import annotations
 
