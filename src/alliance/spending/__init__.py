@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from alliance.spending.commitment import hague_check, related_by_ally
 from alliance.spending.editions import NATO_2025_RELEASE, EditionComparison, compare_editions, nato_2025_claim
-from alliance.spending.hague import Path2035, hague_path, scenario_2035
+from alliance.spending.hague import TREND_HALFLIFE, TRENDS, Path2035, hague_path, scenario_2035, us_exempt_definition
 from alliance.spending.metadata import SpendingTable, as_result, meta
 from alliance.spending.olson import SIZES, olson_zeckhauser, oz_trend
 from alliance.spending.shares import PRICES, burden_shares, burden_summary
@@ -50,6 +50,8 @@ __all__ = [
     "EditionComparison",
     "SIPRI_CAVEATS",
     "SIZES",
+    "TRENDS",
+    "TREND_HALFLIFE",
     "Path2035",
     "SpendingTable",
     "as_result",
@@ -74,4 +76,5 @@ __all__ = [
     "scenario_2035",
     "series",
     "target_column",
+    "us_exempt_definition",
 ]
