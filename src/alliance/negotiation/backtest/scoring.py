@@ -29,7 +29,7 @@ from alliance.io import jsonable, mpl_figure
 from alliance.negotiation.backtest.deu import DEUBatch, deu_batch, model_batch, rule_thresholds
 from alliance.negotiation.backtest.folds import cluster_bootstrap_counts
 from alliance.negotiation.scenario import Scenario
-from alliance.results import Result, frame_table, meta_text
+from alliance.results import Result, frame_table
 
 __all__ = ["BASELINES", "DEUBacktest", "backtest", "forecast_matrix", "reference_figures"]
 
@@ -218,7 +218,10 @@ class DEUBacktest(Result):
         yield frame_table(self.breakdown_frame(), title="MAE by procedure and voting rule")
 
     def _repr_html_(self) -> str:
-        return f"<h4>{self.title}</h4>" + self.compact_frame().to_html(index=False) + f"<p>{meta_text(self.meta)}</p>"
+        import html
+
+        head = f"<h4>{html.escape(self.title)}</h4>"
+        return head + self.compact_frame().to_html(index=False) + f"<p><small>{html.escape(self.caption())}</small></p>"
 
     def to_dict(self) -> dict[str, Any]:
         """The settings and counts (``info``), one record per model and the breakdown."""
