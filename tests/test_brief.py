@@ -38,6 +38,7 @@ def test_brief_on_an_edition_without_usd_degrades_with_a_note() -> None:
     assert b.largest_gaps["gap_pct_gdp"].is_monotonic_decreasing
 
 
+@pytest.mark.slow
 def test_brief_on_the_partial_2025_edition_counts_only_allies_with_a_figure() -> None:
     b = brief(edition=2025, year=2025)
     assert {r.target: (r.n_meeting, r.n_allies) for r in b.targets.itertuples()}[2.0] == (30, 30)

@@ -109,6 +109,7 @@ def test_each_verdict_names_its_edition_year_and_unit() -> None:
     assert df.loc["us-pct-gdp", "verdict_text"].startswith("supported: observed 3.38% of GDP (NATO edition 2024")
 
 
+@pytest.mark.slow
 def test_all_editions_gives_the_verdict_under_each_edition_with_the_data(cli) -> None:
     res = check_claims(all_editions=True)
     two = res.table[res.table["id"] == "two-percent-2024"].set_index("edition")

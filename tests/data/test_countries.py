@@ -57,6 +57,7 @@ def test_duplicates_collapse_in_order() -> None:
     assert resolve_countries(["UK", "Britain", "US"]) == ["GBR", "USA"]
 
 
+@pytest.mark.slow
 def test_the_python_api_and_the_cli_use_the_same_resolver(cli) -> None:
     df = spending.meets_target(2.0, year=2025, countries=["Britain", "America", "Turkey", "Holland"])
     assert set(df["iso3"]) == {"GBR", "USA", "TUR", "NLD"}

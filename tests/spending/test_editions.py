@@ -44,6 +44,7 @@ def test_every_answer_that_differs_carries_the_other_editions_answers() -> None:
     assert same["other_editions"] == [] and same["editions_note"] == ""
 
 
+@pytest.mark.slow
 def test_edition_2025_year_2024_never_reads_like_a_count_of_the_alliance(cli) -> None:
     df = spending.meets_target(2.0, edition=2025, year=2024)
     a = df.attrs
@@ -75,6 +76,7 @@ def test_usd_analytics_refuse_a_partial_edition_and_say_what_is_embedded() -> No
         spending.burden_shares(edition=2025)
 
 
+@pytest.mark.slow
 def test_compare_editions_cli_side_by_side_with_definitions(cli, tmp_path) -> None:
     code, out, err = cli("spending", "--compare-editions", "--year", "2025", "--format", "json")
     assert code == 0, err

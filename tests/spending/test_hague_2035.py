@@ -26,6 +26,7 @@ def test_all_at_target_never_cuts_an_ally_above_it() -> None:
     assert res.meta["above_target"] == "keep their base-year share (not cut)"
 
 
+@pytest.mark.slow
 def test_one_us_exempt_definition_in_path2035_and_in_the_simulation() -> None:
     res = spending.scenario_2035(3.5)
     d = res.detail.set_index("iso3")
@@ -73,6 +74,7 @@ def test_a_published_national_plan_replaces_the_trend_only_where_given() -> None
         spending.hague_path(trend="linear")
 
 
+@pytest.mark.slow
 def test_cli_hague_path_shows_the_growth_assumed_and_path2035_the_definition(cli) -> None:
     code, out, err = cli("spending", "hague-path", "-c", "Spain", "--format", "json")
     (esp,) = json.loads(out)
@@ -87,6 +89,7 @@ def test_cli_hague_path_shows_the_growth_assumed_and_path2035_the_definition(cli
 # --- part 2: the Hague target as agreed --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_output_with_a_target_above_3_5_says_tables_are_core_only(cli) -> None:
     for df in (spending.meets_target(5.0), spending.gap_to_target(5.0)):
         assert df.attrs["core_note"].startswith("target 5% is above 3.5%: NATO's tables report core defence spending")
@@ -112,6 +115,7 @@ def test_hague_check_compares_core_with_3_5_and_takes_related_spending_as_an_ass
     assert code == 0 and "related spending is the user's assumption (USA 1 (others 0))" in err
 
 
+@pytest.mark.slow
 def test_simulate_target_gives_per_ally_and_alliance_probabilities() -> None:
     p = project("baseline", runs=200, seed=7)
     core = compliance(p, 3.5)

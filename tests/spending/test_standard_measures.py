@@ -32,6 +32,7 @@ def test_measures_per_capita_equipment_personnel_and_real_change() -> None:
     assert len(m) == 31
 
 
+@pytest.mark.slow
 def test_series_gives_one_allys_full_time_series(cli) -> None:
     pol = spending.series("Poland")
     assert pol["year"].tolist() == list(range(2014, 2027)) and (pol["iso3"] == "POL").all()
@@ -47,6 +48,7 @@ def test_series_gives_one_allys_full_time_series(cli) -> None:
     assert code == 0 and json.loads(out)[0]["iso3"] == "GBR"
 
 
+@pytest.mark.slow
 def test_europe_and_canada_against_russia_from_sipri_with_its_caveats(cli) -> None:
     df = spending.europe_vs_russia()
     sipri = data.load_sipri()
@@ -83,6 +85,7 @@ def test_sipri_releases_are_kept_apart_and_named() -> None:
         (plots.plot_europe_vs_russia, spending.europe_vs_russia),
     ],
 )
+@pytest.mark.slow
 def test_each_measure_has_a_chart_with_a_source_line(plot, make) -> None:  # type: ignore[no-untyped-def]
     fig = plot(make())
     assert source_line_of(fig).startswith("Source: ")
@@ -94,6 +97,7 @@ def test_sipri_chart_uses_sipris_attribution_wording() -> None:
     assert source_line_of(fig) == "Source: SIPRI Military Expenditure Database, April 2025 release (data to 2024)"
 
 
+@pytest.mark.slow
 def test_figures_are_rounded_to_their_precision_in_csv_and_json(cli) -> None:
     assert tidy_float(1.8399999999999999) == 1.84
     code, out, _ = cli("spending", "hague-path", "--format", "csv")
@@ -105,6 +109,7 @@ def test_figures_are_rounded_to_their_precision_in_csv_and_json(cli) -> None:
     assert not any(len(tok) > 14 for tok in text.replace(",", " ").split() if tok[:1].isdigit())
 
 
+@pytest.mark.slow
 def test_units_are_in_every_header(cli) -> None:
     code, out, _ = cli("spending", "gaps")
     head = " ".join(out.split())
