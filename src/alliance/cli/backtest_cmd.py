@@ -137,7 +137,12 @@ def deu_backtest(
     ] = None,
 ) -> None:
     """Score every model on every DEU issue with an outcome: MAE with cluster-bootstrap intervals, paired
-    difference vs the compromise model, breakdowns by procedure and voting rule."""
+    difference vs the compromise model, breakdowns by procedure and voting rule.
+
+    Independent test (the project's, on the held-out half of DEU III: 55 proposals, 139 issues, 133 with an
+    outcome): on unseen proposals no shipped model beats the compromise (MAE 23.00; ensemble 23.06, +0.06
+    [-1.86, +2.01]; stacked 25.01). The embedded deu-calibration half gives calibration-half figures only;
+    fitted models are in-sample there. Model list with hold-out figures: alliance negotiate models."""
     check_plot(plot)
     _check(cv, cv_seeds, nested, design, pool)
     if cv is None:

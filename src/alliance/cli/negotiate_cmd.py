@@ -75,7 +75,8 @@ def forecast(
             "--model",
             "-m",
             help="Model: compromise, median, nash, consensus, eum, exchange, stacked, ensemble, procedural, "
-            "comma-separated, or all.",
+            "comma-separated, or all (alliance negotiate models describes them; on unseen DEU proposals none "
+            "beats the compromise).",
         ),
     ] = "all",
     rounds: Annotated[int | None, typer.Option("--rounds", "-r", help="Rounds for iterative models (eum).")] = None,
@@ -111,6 +112,15 @@ def forecast(
     if len(forecasts) == 1:
         for issue, text in first.explanation.items():
             print(f"{issue}: {text}")
+
+
+def models(fmt: FormatOpt = Format.table) -> None:
+    """List the models: what each computes and its figure in the project's independent test on held-out DEU
+    proposals, where no shipped model beats the compromise."""
+    from alliance.negotiation.models.catalog import model_catalog
+
+    df = model_catalog()
+    emit(df, fmt, title="Negotiation models", caption=str(df.attrs["headline"]))
 
 
 def scenarios(fmt: FormatOpt = Format.table) -> None:
@@ -161,6 +171,7 @@ app = group_app(
     run_when_empty=False,
 )
 app.command("forecast")(forecast)
+app.command("models")(models)
 app.command("scenarios")(scenarios)
 app.command("show")(show)
 app.command("template")(template)
