@@ -71,6 +71,8 @@ def _nested_cv(
     if fmt is Format.table:
         sm = res.summary
         caption = f"{sm['candidates']} candidate(s); paired cluster-bootstrap over {sm['proposals']} proposals ({sm['bootstrap']} reps)"
+        if not res.search_inside_loop:
+            caption += f". NOT an honest estimate: {sm['caveat']}"
         emit(res.comparison_frame(), fmt, title=res.title, caption=caption)
         emit(
             res.selection_frame().rename(columns={"design": "selected in outer folds"}),
@@ -112,7 +114,8 @@ def deu_backtest(
         typer.Option(
             "--cv",
             help="Instead of scoring, cross-validate with K folds by proposal: the stacked model's fixed design, "
-            "or with --nested the design search (the honest figure), or with --design one design.",
+            "or with --nested the design search (labelled optimistic unless the whole search is inside the loop), "
+            "or with --design one design.",
         ),
     ] = None,
     cv_seeds: Annotated[int, typer.Option("--cv-seeds", help="Repetitions of the K-fold split (seeds 0..N-1).")] = 10,

@@ -123,6 +123,14 @@ def models(fmt: FormatOpt = Format.table) -> None:
     emit(df, fmt, title="Negotiation models", caption=str(df.attrs["headline"]))
 
 
+def specs(fmt: FormatOpt = Format.table) -> None:
+    """List every forecasting specification scored on DEU (the registry of docs/specifications.md): status, date
+    fixed, whether it was fixed before scoring, whether its search was inside the loop, its figures."""
+    from alliance.negotiation.backtest.registry import specs_frame
+
+    emit(specs_frame(), fmt, title="Specifications scored on DEU (calibration half; hold-out where reported)")
+
+
 def scenarios(fmt: FormatOpt = Format.table) -> None:
     """List the bundled negotiation scenarios with title, issues, actors and decision rule."""
     from alliance.negotiation.schema import scenario_catalog
@@ -172,6 +180,7 @@ app = group_app(
 )
 app.command("forecast")(forecast)
 app.command("models")(models)
+app.command("specs")(specs)
 app.command("scenarios")(scenarios)
 app.command("show")(show)
 app.command("template")(template)
