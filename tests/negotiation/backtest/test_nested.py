@@ -250,7 +250,7 @@ def test_fixed_design_is_plain_cv_without_selection(small) -> None:
 @pytest.mark.slow
 def test_ensemble_batch_path_in_the_backtest_equals_solve(votes) -> None:
     from alliance.negotiation.backtest.deu import deu_batch
-    from alliance.negotiation.backtest.scoring import _model_forecast
+    from alliance.negotiation.backtest.forecasts import _model_forecast
 
     sub = votes[::11]
     fast = _model_forecast("ensemble", sub, deu_batch(sub), {})

@@ -508,3 +508,9 @@ def solve(scenario: Scenario, params: Mapping[str, Any] | None = None) -> ModelO
         "unanimity": share >= 1.0,
     }  # fmt: skip
     return ModelOutcome(model="choice", outcome=pred.point, notes=notes, details=details)
+
+
+def solve_runs(scenario: Scenario, batch: Batch, params: Mapping[str, Any] | None = None) -> np.ndarray:
+    """``(R, I)`` forecasts of perturbed runs of ``scenario`` (the pivotal-actor analysis batches them)."""
+    setter, colegis, share = _scenario_masks(scenario)
+    return solve_batch(batch, setter, colegis, share, params)
