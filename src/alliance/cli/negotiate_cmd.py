@@ -138,15 +138,22 @@ def scenarios(fmt: FormatOpt = Format.table) -> None:
     emit(scenario_catalog(), fmt, title="Bundled scenarios")
 
 
-def show(scenario: ScenarioArg, fmt: FormatOpt = Format.table) -> None:
-    """Print a scenario: one row per actor and issue (table/csv), or the whole file structure (json)."""
+def show(
+    scenario: ScenarioArg,
+    fmt: FormatOpt = Format.table,
+    brief: Annotated[bool, typer.Option("--brief", help="Table: leave out the basis of each input.")] = False,
+) -> None:
+    """Print a scenario: one row per actor and issue with its basis, evidence, uncertainty and cited sources, then
+    the sources with their citations (table/csv: the rows; json: the whole file structure)."""
     from alliance.negotiation.schema import load_scenario, scenario_frame, scenario_to_dict
+    from alliance.negotiation.uncertainty import describe_uncertainty
 
     sc = load_scenario(scenario)
     if fmt is Format.json:
         emit(scenario_to_dict(sc), fmt)
         return
     frame = scenario_frame(sc)
+    frame["uncertainty"] = describe_uncertainty(sc, frame)
     if fmt is Format.csv:
         emit(frame, fmt)
         return
@@ -155,7 +162,14 @@ def show(scenario: ScenarioArg, fmt: FormatOpt = Format.table) -> None:
         for it in sc.issues
     )
     caption = f"rule: {sc.rule.kind}; chair: {sc.chair or 'none'}; issues: {issues}"
-    emit(frame.drop(columns=["basis"]), fmt, title=sc.title or sc.name, caption=caption)
+    shown = frame.drop(columns=["veto", "chair", "capability"] + (["basis"] if brief else []))
+    emit(shown, fmt, title=sc.title or sc.name, caption=caption)
+    sources = sc.metadata.get("sources")
+    if isinstance(sources, list) and sources:
+        import pandas as pd
+
+        table = pd.DataFrame([dict(s) for s in sources]).reindex(columns=["id", "date", "citation", "url"]).fillna("")
+        emit(table, fmt, title="Sources")
 
 
 def template(
