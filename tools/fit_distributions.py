@@ -39,12 +39,13 @@ def _commit() -> str:
         return ""
 
 
-def _cv_summary(path: Path) -> dict[str, Any]:
+def _cv_summary(path: Path, models: tuple[str, ...]) -> dict[str, Any]:
+    """The info and the rows of ``models`` (and the compromise reference) of a distributional-CV JSON."""
     data = json.loads(path.read_text())
     keep = ("model", "distribution", "n", "mae", "crps", "crps_lo", "crps_hi", "cover50", "cover80", "cover95",
             "width50", "width80", "width95", "crps_diff", "crps_diff_lo", "crps_diff_hi", "mae_diff", "mae_diff_lo",
             "mae_diff_hi", "width80_diff", "log_score", "pit_max_rel_dev")  # fmt: skip
-    rows = [{k: r.get(k) for k in keep} for r in data["models"]]
+    rows = [{k: r.get(k) for k in keep} for r in data["models"] if r["model"] in (*models, "compromise")]
     return {"info": data["info"], "models": rows}
 
 
@@ -54,7 +55,7 @@ def main() -> None:
     ap.add_argument("--cv-json", nargs="*", default=[], help="CAP=FILE: distributional-CV JSON to record")
     args = ap.parse_args()
     warnings.simplefilter("ignore", RuntimeWarning)
-    cv = {c: _cv_summary(Path(f)) for c, f in (item.split("=", 1) for item in args.cv_json)}
+    files = dict(item.split("=", 1) for item in args.cv_json)
     pop = load_deu(capability="population")
     shipped: dict[str, dict[str, Any]] = {}
     for cap in CAPABILITIES:
@@ -86,7 +87,7 @@ def main() -> None:
         **fit,
         "fitted_on": f"{SOURCE}, capability votes",
         "fits_by_capability": {cap: shipped[cap]["choice"] for cap in CAPABILITIES},
-        "cv": cv,
+        "cv": {c: _cv_summary(Path(f), ("choice",)) for c, f in files.items()},
         "date_fitted": today,
         "commit": commit,
     }
@@ -97,7 +98,7 @@ def main() -> None:
         "weights": shipped["votes"]["synthesis_weights"],
         "weights_by_capability": {cap: shipped[cap]["synthesis_weights"] for cap in CAPABILITIES},
         "fitted_on": f"{SOURCE}; weights minimise the mean CRPS of the pool over inner out-of-fold distributions (5 folds by proposal, seed 100)",
-        "cv": cv,
+        "cv": {c: _cv_summary(Path(f), ("synthesis",)) for c, f in files.items()},
         "date_fitted": today,
         "commit": commit,
     }  # fmt: skip

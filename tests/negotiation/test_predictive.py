@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from alliance.errors import BadInput
-from alliance.negotiation.predictive import candidate_classes, conformal, mixture
+from alliance.negotiation.prediction import candidate_classes, conformal, mixture
 
 RES = np.arange(-10.0, 11.0)  # 21 residuals
 

@@ -51,7 +51,8 @@ def _distribution_cv(source: str, capability: str, k: int, seeds: int, bootstrap
         )
     if fmt is Format.table:
         w = res.weights.drop(columns=["seed", "fold"]).agg(["mean", "std"]).round(3).reset_index(names="weight")
-        emit(res.compact_frame(), fmt, title=res.title, caption=str(res.info["note"]))
+        caption = f"{res.info['note']}; * = designed in part on the calibration half (optimistic there)"
+        emit(res.compact_frame(), fmt, title=res.title, caption=caption)
         emit(w, fmt, title="Synthesis weights chosen in the outer folds")
     elif fmt is Format.csv:
         emit(res.to_frame(), fmt)

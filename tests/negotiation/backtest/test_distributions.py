@@ -11,7 +11,7 @@ from alliance.negotiation.backtest import load_deu
 from alliance.negotiation.backtest.distributions import MEMBERS, distribution_cv
 from alliance.negotiation.backtest.oof import deu_case, fit_points
 from alliance.negotiation.backtest.stacking import crps_quadratic, stack_weights
-from alliance.negotiation.predictive import conformal, mixture
+from alliance.negotiation.prediction import conformal, mixture
 
 
 def _members(rng: np.random.Generator, n: int = 300) -> tuple[list, np.ndarray]:

@@ -34,7 +34,7 @@ from alliance.negotiation.backtest.folds import group_kfold, paired_interval
 from alliance.negotiation.backtest.oof import DEUCase, fit_points, oof_points
 from alliance.negotiation.backtest.scoring_rules import LEVELS, pit_histogram
 from alliance.negotiation.backtest.stacking import stack_weights
-from alliance.negotiation.predictive import Predictive, conformal, mixture
+from alliance.negotiation.prediction import Predictive, conformal, mixture
 from alliance.results import Result, frame_table, meta_text
 
 __all__ = [
@@ -205,7 +205,8 @@ class DistributionCV(Result):
 
 def readable_scores(t: pd.DataFrame) -> pd.DataFrame:
     """A distributional score table (:func:`summary_rows`) for reading: MAE, CRPS with its interval and paired
-    difference against the compromise, coverage of the 50/80/95% intervals, the 80% width, PIT, log score."""
+    difference against the compromise, coverage of the 50/80/95% intervals, the 80% width, PIT, log score. A model
+    marked ``*`` was designed (in part) on the calibration half: its figures there are optimistic."""
 
     def ci(v: float, a: float, b: float, signed: bool = False) -> str:
         if np.isnan(v):
@@ -215,9 +216,10 @@ def readable_scores(t: pd.DataFrame) -> pd.DataFrame:
     crps = [ci(v, a, b) for v, a, b in zip(t.crps, t.crps_lo, t.crps_hi, strict=True)]
     diff = [ci(v, a, b, True) for v, a, b in zip(t.crps_diff, t.crps_diff_lo, t.crps_diff_hi, strict=True)]
     cover = [f"{a:.0%}/{b:.0%}/{c:.0%}" for a, b, c in zip(t.cover50, t.cover80, t.cover95, strict=True)]
+    inside = t["search_inside_loop"] if "search_inside_loop" in t else pd.Series(True, index=t.index)
     return pd.DataFrame(
         {
-            "model": t["model"],
+            "model": [m if ok else f"{m} *" for m, ok in zip(t["model"], inside, strict=True)],
             "distribution": t["distribution"],
             "n": t["n"],
             "MAE": t["mae"].round(2),
@@ -229,6 +231,26 @@ def readable_scores(t: pd.DataFrame) -> pd.DataFrame:
             "log score": t["log_score"].round(3),
         }
     )
+
+
+#: The registry specification of each model's point forecast (parameter-free models: their own file).
+_SPEC_OF: dict[str, str] = {"stacked": "stacked-v1", "ensemble": "ensemble-v1", "choice": "choice-v1"}
+
+
+def _honesty(model: str) -> dict[str, Any]:
+    """The model's specification id and whether every choice behind it was inside the loop or fixed before scoring.
+
+    The synthesis chooses its weights inside the loop, but two of its members (stacked, ensemble) were designed on
+    the calibration half, so it is not counted as wholly inside.
+    """
+    from alliance.negotiation.backtest.registry import list_specs, load_spec
+
+    if model == "synthesis":
+        return {"spec": "synthesis-v1", "search_inside_loop": False}
+    sid = _SPEC_OF.get(model, model)
+    if sid not in list_specs():
+        return {"spec": "", "search_inside_loop": False}
+    return {"spec": sid, "search_inside_loop": bool(load_spec(sid).search_inside_loop)}
 
 
 def _seed_mean(arr: np.ndarray) -> np.ndarray:
@@ -250,7 +272,7 @@ def summary_rows(
         per = {name: _seed_mean(arr) for name, arr in sc.items()}
         ok = ~np.isnan(per["crps"])
         g = groups[ok]
-        row: dict[str, Any] = {"model": model, "distribution": dist, "n": int(ok.sum())}
+        row: dict[str, Any] = {"model": model, "distribution": dist, "n": int(ok.sum())} | _honesty(model)
         for name in (
             "ae",
             "crps",

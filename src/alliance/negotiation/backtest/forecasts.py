@@ -2,7 +2,7 @@
 distributions from the shipped parameters.
 
 :func:`forecast_matrix` gives the point forecasts scored by :func:`~.scoring.backtest`; :func:`deu_predictives`
-the predictive distributions scored beside them (:mod:`alliance.negotiation.predictive`): each model's
+the predictive distributions scored beside them (:mod:`alliance.negotiation.prediction`): each model's
 split-conformal distribution from the out-of-fold residuals shipped in ``params/conformal.json`` for the load's
 capability setting (never computed from the issues being scored), the choice model's own distribution, and the
 synthesis (the pool with the shipped weights).
@@ -21,7 +21,7 @@ from alliance.negotiation.backtest.deu import DEUBatch, deu_batch, model_batch, 
 from alliance.negotiation.scenario import Scenario
 
 if TYPE_CHECKING:
-    from alliance.negotiation.predictive import Predictive
+    from alliance.negotiation.prediction import Predictive
 
 __all__ = ["BASELINES", "deu_predictives", "forecast_matrix"]
 
@@ -130,7 +130,7 @@ def deu_predictives(scenarios: Sequence[Scenario], models: Sequence[str]) -> dic
     synthesis uses the weights shipped for it.
     """
     from alliance.negotiation.models.synthesis import synthesis_weights
-    from alliance.negotiation.predictive import conformal, conformal_residuals, mixture
+    from alliance.negotiation.prediction import conformal, conformal_residuals, mixture
 
     b = deu_batch(scenarios)
     cap = _capability(scenarios)

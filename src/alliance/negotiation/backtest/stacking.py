@@ -17,7 +17,7 @@ import numpy as np
 
 from alliance.errors import BadInput
 from alliance.negotiation.backtest.scoring_rules import mean_abs_diff
-from alliance.negotiation.predictive import Predictive
+from alliance.negotiation.prediction import Predictive
 
 __all__ = ["crps_quadratic", "stack_weights"]
 
@@ -70,5 +70,6 @@ def stack_weights(members: Sequence[Predictive], y: np.ndarray) -> np.ndarray:
         constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1.0, "jac": lambda w: np.ones_like(w)}],
         options={"ftol": 1e-12, "maxiter": 500},
     )
-    w = np.clip(np.asarray(res.x), 0.0, None)
+    w = np.asarray(res.x)
+    w = np.where(w < 1e-9, 0.0, w)  # the solver's rounding noise at the bounds is a zero weight
     return np.asarray(w / w.sum())

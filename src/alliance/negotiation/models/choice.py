@@ -61,7 +61,7 @@ from alliance.negotiation.models.stacked import _actor_position
 from alliance.negotiation.scenario import Scenario
 
 if TYPE_CHECKING:
-    from alliance.negotiation.predictive import Predictive
+    from alliance.negotiation.prediction import Predictive
 
 __all__ = [
     "FEATURES",
@@ -417,9 +417,9 @@ def predictive_from_data(
     issues: Sequence[str] | np.ndarray | None = None,
     levels: Sequence[float] | None = None,
 ) -> Predictive:
-    """The model's own :class:`~alliance.negotiation.predictive.Predictive` for every row of ``data``."""
+    """The model's own :class:`~alliance.negotiation.prediction.Predictive` for every row of ``data``."""
     from alliance.negotiation.backtest.scoring_rules import LEVELS, central_interval, quantiles
-    from alliance.negotiation.predictive import Predictive
+    from alliance.negotiation.prediction import Predictive
 
     values, weights, cmass, between = distribution(data, params)
     point = quantiles(values, weights, 0.5)[:, 0]

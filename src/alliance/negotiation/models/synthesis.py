@@ -1,6 +1,6 @@
 """The synthesis: a linear pool of the models' predictive distributions (specification ``synthesis-v1``).
 
-Each member gives a predictive distribution per issue (:mod:`alliance.negotiation.predictive`): ``compromise``,
+Each member gives a predictive distribution per issue (:mod:`alliance.negotiation.prediction`): ``compromise``,
 ``median``, ``eum``, ``stacked`` and ``ensemble`` their split-conformal distributions, ``choice`` its own. The
 synthesis is ``sum_m w_m F_m`` with the weights shipped in ``params/synthesis.json``: chosen on the DEU
 calibration half to minimise the mean CRPS of the pool over out-of-fold distributions (5 folds grouped by
@@ -23,7 +23,7 @@ from alliance.negotiation.models.base import ModelOutcome
 from alliance.negotiation.scenario import Scenario
 
 if TYPE_CHECKING:
-    from alliance.negotiation.predictive import Predictive
+    from alliance.negotiation.prediction import Predictive
 
 __all__ = ["load_params", "predictive", "solve", "synthesis_weights"]
 
@@ -65,8 +65,8 @@ def predictive(scenario: Scenario, weights: Mapping[str, float] | None = None, c
         capability: which shipped weights and conformal residuals to use.
     """
     from alliance.negotiation.models import get_model
-    from alliance.negotiation.predictive import mixture
-    from alliance.negotiation.predictive import predictive as member_predictive
+    from alliance.negotiation.prediction import mixture
+    from alliance.negotiation.prediction import predictive as member_predictive
 
     w = dict(synthesis_weights(capability) if weights is None else weights)
     for m in w:
