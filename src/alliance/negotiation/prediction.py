@@ -19,11 +19,8 @@ the synthesis.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +46,7 @@ __all__ = [
     "DEU_SPAN",
     "Predictive",
     "candidate_classes",
+    "concat",
     "conformal",
     "conformal_residuals",
     "mixture",
@@ -98,6 +96,28 @@ class Predictive(Result):
     @property
     def title(self) -> str:
         return f"Predictive distribution: {self.model} ({self.kind})"
+
+    def take(self, rows: np.ndarray | Sequence[int]) -> Predictive:
+        """The distributions of the given issues (indices or a boolean mask), in that order."""
+        idx = np.flatnonzero(rows) if np.asarray(rows).dtype == bool else np.asarray(rows, dtype=int)
+
+        def sub(x: np.ndarray | None) -> np.ndarray | None:
+            return None if x is None else x[idx]
+
+        return replace(
+            self,
+            values=self.values[idx],
+            weights=self.weights[idx],
+            point=self.point[idx],
+            low=self.low[idx],
+            high=self.high[idx],
+            intervals={lv: (lo[idx], hi[idx]) for lv, (lo, hi) in self.intervals.items()},
+            issues=self.issues[idx],
+            candidates=sub(self.candidates),
+            candidate_mass=sub(self.candidate_mass),
+            between_mass=sub(self.between_mass),
+            tol=sub(self.tol),
+        )
 
     def quantile(self, probs: Sequence[float] | float) -> np.ndarray:
         """``(n, len(probs))`` quantiles of each issue's distribution."""
@@ -177,6 +197,40 @@ def candidate_classes(
     near = np.abs(values[:, None, :] - candidates[:, :, None]) <= tol[:, None, None]  # (n, C, K)
     mass = np.where(np.isnan(candidates), np.nan, (near * w[:, None, :]).sum(axis=2))
     return mass, np.asarray(1.0 - np.nansum(mass, axis=1))
+
+
+def concat(parts: Sequence[Predictive]) -> Predictive:
+    """The distributions of several :class:`Predictive` of one model stacked issue-wise (atoms padded to the widest;
+    candidate arrays kept only when every part has them, padded the same way)."""
+    if not parts:
+        raise BadInput("concat: no distributions given")
+
+    def pad(arrays: list[np.ndarray], fill: float) -> np.ndarray:
+        k = max(a.shape[1] for a in arrays)
+        return np.concatenate([np.pad(a, ((0, 0), (0, k - a.shape[1])), constant_values=fill) for a in arrays])
+
+    first = parts[0]
+    with_candidates = all(p.candidates is not None and p.candidate_mass is not None for p in parts)
+    return replace(
+        first,
+        values=pad([p.values for p in parts], np.nan),
+        weights=pad([p.weights for p in parts], 0.0),
+        point=np.concatenate([p.point for p in parts]),
+        low=np.concatenate([p.low for p in parts]),
+        high=np.concatenate([p.high for p in parts]),
+        intervals={
+            lv: (
+                np.concatenate([p.intervals[lv][0] for p in parts]),
+                np.concatenate([p.intervals[lv][1] for p in parts]),
+            )
+            for lv in first.intervals
+        },
+        issues=np.concatenate([p.issues for p in parts]),
+        candidates=pad([p.candidates for p in parts], np.nan) if with_candidates else None,  # type: ignore[misc]
+        candidate_mass=pad([p.candidate_mass for p in parts], np.nan) if with_candidates else None,  # type: ignore[misc]
+        between_mass=np.concatenate([p.between_mass for p in parts]) if with_candidates else None,  # type: ignore[misc]
+        tol=np.concatenate([p.tol for p in parts]) if with_candidates else None,  # type: ignore[misc]
+    )
 
 
 def conformal(
@@ -297,11 +351,6 @@ def mixture(
     )
 
 
-@cache
-def _conformal_text() -> str:
-    return (resources.files("alliance.negotiation.models") / "params" / "conformal.json").read_text(encoding="utf-8")
-
-
 def conformal_residuals(model: str, capability: str = "votes") -> np.ndarray:
     """The shipped signed out-of-fold residuals of ``model`` on the DEU calibration half (0-100 scale).
 
@@ -313,7 +362,9 @@ def conformal_residuals(model: str, capability: str = "votes") -> np.ndarray:
     Raises:
         BadInput: no residuals shipped for that model or capability.
     """
-    data = json.loads(_conformal_text())
+    from alliance.negotiation.models.shipped import shipped_params
+
+    data = shipped_params("conformal")
     by_cap = data["residuals"]
     if capability not in by_cap:
         raise BadInput(f"no conformal residuals for capability {capability!r}; valid: {', '.join(by_cap)}")

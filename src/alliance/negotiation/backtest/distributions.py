@@ -34,7 +34,7 @@ from alliance.negotiation.backtest.folds import group_kfold, paired_interval
 from alliance.negotiation.backtest.oof import DEUCase, fit_points, oof_points
 from alliance.negotiation.backtest.scoring_rules import LEVELS, pit_histogram
 from alliance.negotiation.backtest.stacking import stack_weights
-from alliance.negotiation.prediction import Predictive, conformal, mixture
+from alliance.negotiation.prediction import Predictive, concat, conformal, mixture
 from alliance.results import Result, frame_table, meta_text
 
 __all__ = [
@@ -63,34 +63,10 @@ def _choice_rows(case: DEUCase, rows: np.ndarray, folds: np.ndarray, params: Seq
     """The choice model's own distribution on ``rows``, each inner fold's rows from that fold's fit."""
     from alliance.negotiation.models.choice import predictive_from_data
 
-    parts = [predictive_from_data(case.choice.take(rows[folds == f]), p) for f, p in enumerate(params)]
-    first = parts[0]
-    k = first.values.shape[1]
-    values, weights = np.full((len(rows), k), np.nan), np.zeros((len(rows), k))
-    point, cmass = np.full(len(rows), np.nan), np.full((len(rows), first.candidates.shape[1]), np.nan)  # type: ignore[union-attr]
-    between = np.full(len(rows), np.nan)
-    intervals = {lv: (np.full(len(rows), np.nan), np.full(len(rows), np.nan)) for lv in first.intervals}
-    for f, part in enumerate(parts):
-        sel = folds == f
-        values[sel], weights[sel], point[sel] = part.values, part.weights, part.point
-        cmass[sel], between[sel] = part.candidate_mass, part.between_mass
-        for lv, (lo, hi) in part.intervals.items():
-            intervals[lv][0][sel], intervals[lv][1][sel] = lo, hi
-    return Predictive(
-        model="choice",
-        kind="choice",
-        values=values,
-        weights=weights,
-        point=point,
-        low=case.low[rows],
-        high=case.high[rows],
-        intervals=intervals,
-        issues=case.issues[rows],
-        candidates=case.choice.candidates[rows],
-        candidate_mass=cmass,
-        between_mass=between,
-        tol=case.choice.tol[rows],
-    )
+    parts = [(np.flatnonzero(folds == f), p) for f, p in enumerate(params)]
+    stacked = concat([predictive_from_data(case.choice.take(rows[sel]), p) for sel, p in parts])
+    order = np.concatenate([sel for sel, _ in parts])
+    return stacked.take(np.argsort(order, kind="stable"))
 
 
 @dataclass
@@ -234,7 +210,12 @@ def readable_scores(t: pd.DataFrame) -> pd.DataFrame:
 
 
 #: The registry specification of each model's point forecast (parameter-free models: their own file).
-_SPEC_OF: dict[str, str] = {"stacked": "stacked-v1", "ensemble": "ensemble-v1", "choice": "choice-v1"}
+_SPEC_OF: dict[str, str] = {
+    "stacked": "stacked-v1",
+    "ensemble": "ensemble-v1",
+    "choice": "choice-v1",
+    "exchange": "compromise",  # the compromise on one-issue scenarios (its specification file says so)
+}
 
 
 def _honesty(model: str) -> dict[str, Any]:

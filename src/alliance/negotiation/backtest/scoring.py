@@ -359,32 +359,11 @@ def _distribution_scores(
     per: dict[str, dict[str, np.ndarray]] = {}
     for m, p in preds.items():
         kind = "conformal" if p.kind == "conformal" else p.kind
-        sub = _subset(p, scored)
+        sub = p.take(scored)
         per[f"{m}|{kind}"] = {k: v[None, :] for k, v in score_predictives(sub, y, rng).items()}
     table = summary_rows(per, b.proposal[scored].astype(str), bootstrap, seed)
     pit = {key: pit_histogram(sc["pit"].ravel()) for key, sc in per.items()}
     return table, pit
-
-
-def _subset(p: Any, rows: np.ndarray) -> Any:
-    """A predictive distribution restricted to ``rows`` (a boolean mask over its issues)."""
-    from dataclasses import replace
-
-    idx = np.flatnonzero(rows)
-    return replace(
-        p,
-        values=p.values[idx],
-        weights=p.weights[idx],
-        point=p.point[idx],
-        low=p.low[idx],
-        high=p.high[idx],
-        intervals={lv: (lo[idx], hi[idx]) for lv, (lo, hi) in p.intervals.items()},
-        issues=p.issues[idx],
-        candidates=None if p.candidates is None else p.candidates[idx],
-        candidate_mass=None if p.candidate_mass is None else p.candidate_mass[idx],
-        between_mass=None if p.between_mass is None else p.between_mass[idx],
-        tol=None if p.tol is None else p.tol[idx],
-    )
 
 
 def reference_figures(scenarios: Sequence[Scenario]) -> dict[str, float]:

@@ -45,11 +45,8 @@ Shipped parameters (``params/choice.json``) were fitted on all scored issues of 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -57,6 +54,7 @@ import numpy as np
 from alliance.errors import BadInput
 from alliance.negotiation.models.base import ModelOutcome
 from alliance.negotiation.models.batch import Batch, batch_from_scenario
+from alliance.negotiation.models.shipped import shipped_params
 from alliance.negotiation.models.stacked import _actor_position
 from alliance.negotiation.scenario import Scenario
 
@@ -364,15 +362,9 @@ def fit(data: ChoiceData, y: np.ndarray, priors: Mapping[str, tuple[float, float
     }
 
 
-@cache
-def _params_text() -> str:
-    return (resources.files("alliance.negotiation.models") / "params" / "choice.json").read_text(encoding="utf-8")
-
-
 def load_params() -> dict[str, Any]:
     """The shipped parameters: ``coefficients`` (feature -> beta), ``pi``, ``sigma``, the fit and CV figures."""
-    params: dict[str, Any] = json.loads(_params_text())
-    return params
+    return shipped_params("choice")
 
 
 def _beta(params: Mapping[str, Any]) -> np.ndarray:

@@ -10,16 +10,14 @@ proposal; :mod:`alliance.negotiation.backtest.stacking`). Its forecast is the po
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from alliance.errors import BadInput
 from alliance.negotiation.models.base import ModelOutcome
+from alliance.negotiation.models.shipped import shipped_params
 from alliance.negotiation.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -28,15 +26,9 @@ if TYPE_CHECKING:
 __all__ = ["load_params", "predictive", "solve", "synthesis_weights"]
 
 
-@cache
-def _params_text() -> str:
-    return (resources.files("alliance.negotiation.models") / "params" / "synthesis.json").read_text(encoding="utf-8")
-
-
 def load_params() -> dict[str, Any]:
     """The shipped synthesis: ``members``, ``weights`` (capability votes), ``weights_by_capability``, CV figures."""
-    params: dict[str, Any] = json.loads(_params_text())
-    return params
+    return shipped_params("synthesis")
 
 
 def synthesis_weights(capability: str = "votes") -> dict[str, float]:
