@@ -2,7 +2,7 @@
 
 Run by hand: ``python benchmarks/bench_nash_qmv.py``. Prints per-call times of ``nash.solve_batch`` under
 consensus and under qmv for batches of R runs of a random 33-actor x 4-issue scenario (fixed seed), and the
-time of ``nash.solve`` over every issue of the DEU calibration half (as ``alliance backtest`` calls it).
+time of ``nash.solve`` over every issue of the DEU calibration half (as ``alliance negotiate backtest`` calls it).
 """
 
 from __future__ import annotations

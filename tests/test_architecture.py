@@ -187,3 +187,25 @@ def test_no_public_name_shadows_a_submodule(package: str) -> None:
         importlib.import_module(f"{package}.{sub}")
     for name in pkg.__all__:
         assert not isinstance(getattr(pkg, name), type(importlib)), name  # still the function, not a module
+
+
+#: Layers, lowest first: a module may import its own layer and the ones below, never one above.
+LAYERS: list[set[str]] = [
+    {"alliance.errors"},
+    {"alliance.io", "alliance.bundled", "alliance.results", "alliance.data"},
+    {"alliance.spending", "alliance.negotiation", "alliance.dynamics"},
+    {"alliance.brief", "alliance.claims"},
+    {"alliance.cli"},
+]
+
+
+def _layer(module: str) -> int:
+    for i, roots in enumerate(LAYERS):
+        if any(module == r or module.startswith(r + ".") for r in roots):
+            return i
+    return -1  # the top-level package: lazy exports only
+
+
+def test_imports_run_downwards_only() -> None:
+    upward = sorted((m, d) for m, deps in _graph().items() for d in deps if _layer(m) >= 0 and _layer(d) > _layer(m))
+    assert upward == []

@@ -3,7 +3,7 @@
 Run by hand (not in tests): ``python tools/fit_ensemble.py [--write]``. Prints the selected ensemble, the
 five best candidates of the inner CV and the time taken; ``--write`` replaces
 ``src/alliance/negotiation/models/params/ensemble.json`` (atomically), adding the nested-CV figures passed in
-``--cv-json`` (the output of ``alliance backtest deu-calibration --cv 5 --nested --format json``).
+``--cv-json`` (the output of ``alliance negotiate backtest deu-calibration --cv 5 --nested --format json``).
 """
 
 from __future__ import annotations

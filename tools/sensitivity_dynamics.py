@@ -47,10 +47,10 @@ def variant(
     model.IMPULSE_ORDER = order
     try:
         extra = {} if shock_2022 is None else {"shock_2022": shock_2022}
-        bt = backtest(method=method, fixed=fixed, runs=50, **extra)  # type: ignore[arg-type]
+        bt = backtest(method=method, fixed=fixed, runs=50, cache=False, **extra)  # type: ignore[arg-type]
         line = f"{label:<22} backtest {bt.mae()['model']:.3f}  h(2014-21) {bt.calibration.params.threat_halflife:5.2f}"
         if shock_2022 is None:
-            cal = calibrate(2014, 2026, method=method, fixed=fixed)
+            cal = calibrate(2014, 2026, method=method, fixed=fixed, cache=False)
             med, count = baseline_2035(cal)
             panel = load_panel()
             meds = " ".join(f"{i} {med[panel.index(i)]:.2f}" for i in SELECTED)

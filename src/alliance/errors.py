@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+__all__ = ["AllianceError", "BadInput", "one_of"]
+
 
 class AllianceError(Exception):
     """A failure that is not the user's fault (exit code 1)."""

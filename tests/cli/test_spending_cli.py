@@ -175,17 +175,60 @@ def test_bad_input_in_a_subprocess_has_no_traceback(cli_process) -> None:
     assert res.returncode == 2 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
 
 
+# --- command groups ---------------------------------------------------------------------------------------------
+
+
+def test_top_level_help_lists_only_the_grouped_commands(cli) -> None:
+    code, out, _ = cli("--help")
+    listed = {ln.split()[0] for ln in out.split("Commands:", 1)[1].splitlines() if ln.strip()}
+    assert code == 0 and listed == {"brief", "claims", "data", "spending", "negotiate", "simulate"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (["gaps", "--year", "2025"], ["spending", "gaps", "--year", "2025"]),
+        (["oz", "--year", "2024"], ["spending", "olson-zeckhauser", "--year", "2024"]),
+        (["scenarios"], ["negotiate", "scenarios"]),
+        (["scenario", "show", "hague-2025", "--format", "csv"], ["negotiate", "show", "hague-2025", "--format", "csv"]),
+    ],
+)
+def test_hidden_aliases_give_the_grouped_commands_output(cli, old: list[str], new: list[str]) -> None:
+    code_old, out_old, _ = cli(*old, "--format", "json") if "--format" not in old else cli(*old)
+    code_new, out_new, _ = cli(*new, "--format", "json") if "--format" not in new else cli(*new)
+    assert code_old == code_new == 0 and out_old == out_new
+
+
+def test_group_defaults_route_to_the_default_command(cli) -> None:
+    """`alliance spending --year 2025` is `alliance spending meets --year 2025`; `--help` shows both layers."""
+    assert cli("spending", "--year", "2025", "--format", "json") == cli(
+        "spending", "meets", "--year", "2025", "--format", "json"
+    )
+    code, out, _ = cli("spending", "--help")
+    assert code == 0 and "gaps" in out and "hague-path" in out and "--target" in out and "--edition" in out
+    code, out, _ = cli("negotiate")  # no scenario: the group's help, not an error
+    assert code == 0 and "scenarios" in out and "backtest" in out
+    code, _, err = cli("spending", "nope")
+    assert code == 2 and err.count("\n") == 1
+
+
 @pytest.mark.slow
-def test_readme_burden_sharing_examples_run(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Burden sharing", 1)[1].split("\n## ", 1)[0]
-    block = section.split("```bash", 1)[1].split("```", 1)[0]
-    commands = [line.split("#", 1)[0].split() for line in block.strip().splitlines()]
-    assert len(commands) == 7
-    monkeypatch.chdir(tmp_path)  # --plot files land here
-    for argv in commands:
-        assert argv[0] == "alliance"
-        code, out, err = cli(*argv[1:])
-        assert code == 0, (argv, err)
-        assert out
-    assert (tmp_path / "gaps.png").exists() and (tmp_path / "oz.html").exists()
+def test_help_loads_no_heavy_library() -> None:
+    """`alliance --help` (and a group's help) registers every command without importing pandas, NumPy, SciPy,
+    matplotlib, plotly or the models: commands import them when they run."""
+    code = (
+        "import sys\n"
+        "from alliance.cli import app\n"
+        "for args in (['--help'], ['spending', '--help'], ['negotiate', '--help']):\n"
+        "    try:\n"
+        "        app(args=args, prog_name='alliance', standalone_mode=False)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = ('pandas', 'numpy', 'scipy', 'matplotlib', 'plotly', 'alliance.negotiation.models')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"

@@ -72,6 +72,7 @@ def test_scenario_files_yaml_and_json(tmp_path: Path) -> None:
         load_scenario(tmp_path / "missing.yaml")
 
 
+@pytest.mark.slow
 def test_projection_frame_structure() -> None:
     df = project("baseline", until=2030, runs=RUNS, seed=1).to_frame()
     assert len(df) == 31 * 4
@@ -81,6 +82,7 @@ def test_projection_frame_structure() -> None:
     assert df["meets_3_5_prob"].between(0, 1).all()
 
 
+@pytest.mark.slow
 def test_same_seed_same_result_different_seed_different_result() -> None:
     a = project("baseline", until=2030, runs=50, seed=7).paths
     b = project("baseline", until=2030, runs=50, seed=7).paths
@@ -95,6 +97,7 @@ def _medians(name: str) -> dict[str, float]:
     return {k: float(v) for k, v in last.items()}
 
 
+@pytest.mark.slow
 def test_us_drawdown_raises_eastern_allies_through_the_us_signal() -> None:
     # The model's channel (docs/dynamics.md, "US presence and signals"): a drawdown lowers the commitment signal,
     # which amplifies the threat felt by exposed allies by kappa x share (kappa >= 0 by construction). Eastern
@@ -104,12 +107,14 @@ def test_us_drawdown_raises_eastern_allies_through_the_us_signal() -> None:
         assert drawn[iso] > base[iso], iso
 
 
+@pytest.mark.slow
 def test_presence_effect_sign_is_what_the_docs_say() -> None:
     # docs/dynamics.md reports the fitted US-presence term; the sign asserted here must match it.
     cal = calibrate(2014, 2026)
     assert abs(cal.params.us_presence) < 2 * cal.se["us_presence"]  # not distinguishable from zero on the record
 
 
+@pytest.mark.slow
 def test_threat_high_meets_3_5_at_least_as_often_as_threat_low() -> None:
     s = summary(["threat-low", "threat-high"], until=2035, runs=RUNS, seed=5)
     lo = s[s["scenario"] == "threat-low"].set_index("year")["meet_3_5_p50"]
@@ -120,10 +125,12 @@ def test_threat_high_meets_3_5_at_least_as_often_as_threat_low() -> None:
     assert set(behind["scenario"]) == {"threat-low", "threat-high"}
 
 
+@pytest.mark.slow
 def test_us_exempt_leaves_the_us_lower_than_the_baseline() -> None:
     assert _medians("us-exempt")["USA"] < _medians("baseline")["USA"]
 
 
+@pytest.mark.slow
 def test_alliance_total_is_the_sum_of_spending_times_gdp() -> None:
     p = project("baseline", until=2028, runs=30, seed=2)
     totals = p.totals_bn()
@@ -139,6 +146,7 @@ def test_baseline_methods_have_no_spread_and_persistence_is_flat() -> None:
         project("baseline", runs=5, method="oracle")
 
 
+@pytest.mark.slow
 def test_projections_level_off_and_stay_under_the_fiscal_ceiling() -> None:
     # The issue behind the threat half-life and the headroom: long projections must level off, not drift.
     s = load_scenario("baseline").with_overrides(until=2050)

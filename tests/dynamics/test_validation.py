@@ -22,6 +22,7 @@ def _persistence_cost(first: int, last: int) -> float:
     return float(0.5 * np.sum(2 * F_SCALE**2 * (np.sqrt(1 + (r / F_SCALE) ** 2) - 1)))
 
 
+@pytest.mark.slow
 def test_calibration_improves_on_the_start_and_on_persistence_in_sample() -> None:
     cal = calibrate(2014, 2021)
     assert cal.cost_final < cal.cost_initial
@@ -34,6 +35,7 @@ def test_calibration_improves_on_the_start_and_on_persistence_in_sample() -> Non
     assert "shock_2022" not in cal.free
 
 
+@pytest.mark.slow
 def test_fixed_parameters_are_not_fitted_and_unknown_names_are_bad_input() -> None:
     cal = calibrate(2014, 2021, fixed={"ceiling": 5.0, "threat_halflife": 2.0})
     assert cal.params.ceiling == 5.0 and cal.params.threat_halflife == 2.0
@@ -48,6 +50,7 @@ def test_multi_step_calibration_also_improves() -> None:
     assert cal.cost_final < cal.cost_initial
 
 
+@pytest.mark.slow
 def test_full_record_calibration_estimates_the_2022_shock() -> None:
     cal = calibrate(2014, 2026)
     assert "shock_2022" in cal.free
@@ -55,6 +58,7 @@ def test_full_record_calibration_estimates_the_2022_shock() -> None:
     assert cal.cov.shape == (len(cal.free), len(cal.free))
 
 
+@pytest.mark.slow
 def test_parameter_draws_have_the_right_shape_and_respect_the_bounds() -> None:
     cal = calibrate(2014, 2026)
     theta = cal.draws(300, np.random.default_rng(0))
@@ -69,6 +73,7 @@ def test_parameter_draws_have_the_right_shape_and_respect_the_bounds() -> None:
     assert_allclose(same, np.tile(cal.params.vector(), (3, 1)))
 
 
+@pytest.mark.slow
 def test_calibrate_table_lists_every_parameter() -> None:
     df = calibrate().to_frame()
     assert list(df["parameter"]) == list(PARAM_NAMES)
@@ -83,6 +88,7 @@ def test_bad_calibration_window_is_bad_input() -> None:
         calibrate(2014, 2021, method="two-step")  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_backtest_structure() -> None:
     df = backtest().to_frame()
     assert list(df["year"]) == [2022, 2023, 2024, 2025, 2026]
@@ -100,6 +106,7 @@ def test_backtest_structure() -> None:
     assert_allclose(df["model_mae"].mean(), res.mae()["model"])
 
 
+@pytest.mark.slow
 def test_persistence_baseline_by_hand_for_poland_2024() -> None:
     res = backtest()
     p = load_panel()
@@ -110,6 +117,7 @@ def test_persistence_baseline_by_hand_for_poland_2024() -> None:
     assert res.errors("persistence")[2, pol] == pytest.approx(3.75 - 2.19)
 
 
+@pytest.mark.slow
 def test_trend_baseline_is_each_allys_least_squares_line() -> None:
     res = backtest()
     p = load_panel()
@@ -121,6 +129,7 @@ def test_trend_baseline_is_each_allys_least_squares_line() -> None:
     assert_allclose(trend_forecast(np.array([[1.0], [2.0], [3.0]]), np.array([0, 1, 2]), np.array([3])), [[4.0]])
 
 
+@pytest.mark.slow
 def test_default_projection_method_follows_the_backtest_rule() -> None:
     res = backtest()
     s = res.mae()

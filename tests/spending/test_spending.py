@@ -328,3 +328,34 @@ def test_plots_reject_other_suffixes(tmp_path) -> None:  # type: ignore[no-untyp
     with pytest.raises(BadInput, match="does not exist"):
         save_figure(fig, tmp_path / "missing" / "x.png")
     assert math.isfinite(spending.ranking()["pct_gdp"].sum())
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "meets_target",
+        "count_meeting",
+        "ranking",
+        "gap_to_target",
+        "burden_shares",
+        "burden_summary",
+        "olson_zeckhauser",
+        "hague_path",
+        "scenario_2035",
+        "brief",
+    ],
+)
+def test_edition_and_year_are_keyword_only(name: str) -> None:
+    """Every function of alliance.spending and alliance.brief that reads spending takes edition and year by keyword
+    only, and countries where it reports per ally."""
+    import inspect
+
+    from alliance import brief
+
+    fn = getattr(brief if name == "brief" else spending, name)
+    params = inspect.signature(fn).parameters
+    assert params["edition"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert params["year"].kind is inspect.Parameter.KEYWORD_ONLY
+    per_ally = {"meets_target", "count_meeting", "ranking", "gap_to_target", "burden_shares", "hague_path"}
+    if name in per_ally:
+        assert params["countries"].kind is inspect.Parameter.KEYWORD_ONLY

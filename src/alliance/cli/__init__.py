@@ -3,8 +3,8 @@
 ``brief``, ``claims``, ``data list|show|meta``; ``spending`` (default: who meets a target) with ``gaps``,
 ``shares``, ``olson-zeckhauser`` (``oz``), ``hague-path``, ``path2035``; ``negotiate`` (default: forecast a
 scenario) with ``scenarios``, ``show``, ``template``, ``backtest``; ``simulate`` (default: project) with
-``backtest``, ``scenarios``, ``calibrate``. The first release's top-level spellings (``alliance gaps``,
-``alliance scenarios``, ``alliance backtest``...) remain as hidden aliases of the same functions.
+``backtest``, ``scenarios``, ``calibrate``. The first release's top-level spellings (``alliance spending gaps``,
+``alliance negotiate scenarios``, ``alliance negotiate backtest``...) remain as hidden aliases of the same functions.
 
 Every command is a module-level function that calls one public function of the Python API. The command modules
 import only Typer at module level (pandas, the models and plotting load inside the commands), so

@@ -182,6 +182,8 @@ def template(
     if output is None:
         sys.stdout.write(template_yaml())
         return
+    if output.exists() and not force:
+        raise BadInput(f"--output {str(output)!r} already exists; use --force to overwrite it")
     path = write_template(output, force=force)
     print(f"wrote {path}", file=sys.stderr)
 
@@ -200,7 +202,7 @@ app.command("show")(show)
 app.command("template")(template)
 app.command("backtest")(deu_backtest)
 
-#: The first release's ``alliance scenario show|template`` (a hidden alias group).
+#: The first release's ``alliance negotiate show|template`` (a hidden alias group).
 scenario_app = typer.Typer(help="Negotiation scenario files: show one, write a template.", no_args_is_help=True)
 scenario_app.command("show")(show)
 scenario_app.command("template")(template)

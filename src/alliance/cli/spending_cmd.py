@@ -1,6 +1,6 @@
 """``alliance spending``: who meets a target (the default), and ``gaps``, ``shares``, ``olson-zeckhauser`` (alias
 ``oz``), ``hague-path``, ``path2035``. Each is a thin call of one function of :mod:`alliance.spending`; the old
-top-level spellings (``alliance gaps`` ...) are hidden aliases of the same functions."""
+top-level spellings (``alliance spending gaps`` ...) are hidden aliases of the same functions."""
 
 from __future__ import annotations
 

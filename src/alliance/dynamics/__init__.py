@@ -6,6 +6,8 @@ Public API, one function per question, each returning a result object (``to_fram
 - :func:`calibrate` -> :class:`Calibration`: fitted parameters with standard errors (:mod:`.fitting`);
 - :func:`backtest` -> :class:`SimulationBacktest`: fit 2014-2021, errors per year 2022-2026 of the model and two
   baselines (:mod:`.validation`);
+- :func:`calibrated_backtest` -> :class:`BandCalibration`: the backtest's bands recalibrated on rolling origins
+  inside the fit window, and their coverage (:mod:`.bands`);
 - :func:`project` -> :class:`Projection`: every ally and year of a scenario, with bands (:mod:`.projection`);
 - :func:`summary`: allies meeting 3.5% and the alliance total, per scenario and year (a DataFrame).
 
@@ -15,6 +17,7 @@ results: docs/dynamics.md.
 
 from __future__ import annotations
 
+from alliance.dynamics.bands import BandCalibration, calibrated_backtest
 from alliance.dynamics.fitting import Calibration, calibrate
 from alliance.dynamics.model import Drivers, Params, simulate, step
 from alliance.dynamics.projection import (
@@ -30,6 +33,7 @@ from alliance.dynamics.schema import SimScenario
 from alliance.dynamics.validation import SimulationBacktest, backtest
 
 __all__ = [
+    "BandCalibration",
     "Calibration",
     "Drivers",
     "Params",
@@ -38,6 +42,7 @@ __all__ = [
     "SimulationBacktest",
     "backtest",
     "calibrate",
+    "calibrated_backtest",
     "default_method",
     "list_scenarios",
     "load_scenario",

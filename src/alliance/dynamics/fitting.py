@@ -264,6 +264,7 @@ def calibrate(
     panel: Panel | None = None,
     halflife_prior: tuple[float, float] | None = HALFLIFE_PRIOR,
     fixed: dict[str, float] | None = None,
+    cache: bool = True,
 ) -> Calibration:
     """Fit the model to the record, budget years ``first + 1 .. last``.
 
@@ -277,9 +278,12 @@ def calibrate(
         halflife_prior: optional Gaussian prior (mean, sd, years) on the threat half-life (sensitivity checks).
         fixed: parameters held at given values instead of fitted (sensitivity checks), e.g. ``{"ceiling": 5.0}``.
 
+        cache: reuse an earlier fit with the same arguments (default data, pledges and start only); pass False
+            after changing a module constant of :mod:`.model` (``tools/sensitivity_dynamics.py`` does).
+
     The fit with the default data, pledges and starting values is memoised (projections and the CLI reuse it).
     """
-    if pledges is None and start is None and panel is None:
+    if cache and pledges is None and start is None and panel is None:
         frozen = tuple(sorted((fixed or {}).items()))
         return _calibrate_cached(first, last, method, halflife_prior, frozen)
     return _calibrate(first, last, method, pledges, start, panel, halflife_prior, fixed)

@@ -70,41 +70,37 @@ def _panels(
         from plotly.subplots import make_subplots
 
         fig = make_subplots(rows=rows, cols=_COLS, subplot_titles=list(titles), shared_xaxes=True)
+        traces, where = [], []
         for a in range(n):
-            r, c = a // _COLS + 1, a % _COLS + 1
+            cell = (a // _COLS + 1, a % _COLS + 1)
             for b in bands:
-                fig.add_trace(
-                    go.Scatter(
-                        x=np.r_[b.x, b.x[::-1]],
-                        y=np.r_[b.low[:, a], b.high[::-1, a]],
-                        fill="toself",
-                        fillcolor=b.colour,
-                        opacity=b.opacity,
-                        line={"width": 0},
-                        hoverinfo="skip",
-                        showlegend=False,
-                    ),
-                    row=r,
-                    col=c,
-                )
+                x, y = np.r_[b.x, b.x[::-1]], np.r_[b.low[:, a], b.high[::-1, a]]
+                band = go.Scatter(x=x, y=y, fill="toself", fillcolor=b.colour, opacity=b.opacity, line={"width": 0})
+                traces.append(band.update(hoverinfo="skip", showlegend=False))
+                where.append(cell)
             for ln in lines:
-                fig.add_trace(
-                    go.Scatter(
-                        x=ln.x,
-                        y=ln.y[:, a],
-                        mode="lines",
-                        name=ln.label,
-                        legendgroup=ln.label,
-                        showlegend=a == 0 and bool(ln.label),
-                        line={"color": ln.colour, "dash": ln.dash, "width": ln.width},
-                    ),
-                    row=r,
-                    col=c,
+                style = {"color": ln.colour, "dash": ln.dash, "width": ln.width}
+                show = a == 0 and bool(ln.label)
+                traces.append(
+                    go.Scatter(x=ln.x, y=ln.y[:, a], mode="lines", name=ln.label, legendgroup=ln.label, line=style)
                 )
+                traces[-1].showlegend = show
+                where.append(cell)
+            # reference lines as traces: add_hline/add_vline per panel is slow for 32 panels
+            span = [ln.x.min() for ln in lines], [ln.x.max() for ln in lines]
             if hline is not None:
-                fig.add_hline(y=hline, line={"color": "#d62728", "width": 0.7, "dash": "dash"}, row=r, col=c)
+                ref = {"color": "#d62728", "width": 0.7, "dash": "dash"}
+                traces.append(go.Scatter(x=[min(span[0]), max(span[1])], y=[hline] * 2, mode="lines", line=ref))
+                traces[-1].update(hoverinfo="skip", showlegend=False)
+                where.append(cell)
             if vline is not None:
-                fig.add_vline(x=vline, line={"color": "#808080", "width": 0.5}, row=r, col=c)
+                lo = min(float(np.nanmin(ln.y[:, a])) for ln in lines)
+                hi = max(float(np.nanmax(ln.y[:, a])) for ln in lines)
+                ref = {"color": "#808080", "width": 0.5}
+                traces.append(go.Scatter(x=[vline, vline], y=[lo, hi], mode="lines", line=ref))
+                traces[-1].update(hoverinfo="skip", showlegend=False)
+                where.append(cell)
+        fig.add_traces(traces, rows=[r for r, _ in where], cols=[c for _, c in where])
         fig.update_layout(title=title, template="plotly_white", height=190 * rows + 120)
         return fig
     fig = mpl_figure(2.6 * _COLS, 1.9 * rows + 0.8)

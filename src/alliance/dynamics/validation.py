@@ -206,6 +206,7 @@ def backtest(
     seed: int = 2022,
     halflife_prior: tuple[float, float] | None = None,
     fixed: dict[str, float] | None = None,
+    cache: bool = True,
 ) -> SimulationBacktest:
     """Calibrate on ``first..last``, forecast ``last+1..until`` and score (see the module docstring).
 
@@ -219,9 +220,12 @@ def backtest(
         runs, seed: parameter draws and innovations for the forecast band.
         halflife_prior: optional Gaussian prior (mean, sd, years) on the threat half-life (sensitivity checks).
         fixed: parameters held at given values instead of fitted (sensitivity checks), e.g. ``{"ceiling": 5.0}``.
+        cache: reuse an earlier backtest with the same arguments; pass False after changing a module constant of
+            :mod:`.model` (``tools/sensitivity_dynamics.py`` does).
     """
     frozen = tuple(sorted((fixed or {}).items()))
-    return _backtest_cached(first, last, until, method, shock_2022, runs, seed, halflife_prior, frozen)
+    run = _backtest_cached if cache else _backtest_cached.__wrapped__
+    return run(first, last, until, method, shock_2022, runs, seed, halflife_prior, frozen)
 
 
 @functools.cache
@@ -239,7 +243,8 @@ def _backtest_cached(
     panel = load_panel()
     if not (last < until <= int(panel.years[-1])):
         raise BadInput(f"backtest years {last + 1}-{until}: must end by {int(panel.years[-1])}")
-    cal = calibrate(first, last, method=method, halflife_prior=halflife_prior, fixed=dict(fixed))
+    # the calibration is memoised with the backtest: both are redone when the backtest is (cache=False)
+    cal = calibrate(first, last, method=method, halflife_prior=halflife_prior, fixed=dict(fixed), cache=False)
     d = forecast_drivers(panel, last, until)
     x0 = panel.x[panel.row(last)]
     theta = cal.params.vector()[None, :]

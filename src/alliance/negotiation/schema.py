@@ -541,7 +541,7 @@ def write_template(path: str | Path, *, force: bool = False) -> Path:
 
     p = Path(path)
     if p.exists() and not force:
-        raise BadInput(f"{str(p)!r} already exists; pass force=True (--force) to overwrite it")
+        raise BadInput(f"{str(p)!r} already exists; pass force=True to overwrite it")
     if not p.parent.is_dir():
         raise BadInput(f"cannot write {str(p)!r}: folder {str(p.parent)!r} does not exist")
     atomic_write(p, template_yaml())

@@ -223,25 +223,6 @@ def test_cli_cv(cli) -> None:
     assert s["folds"] == 5 and s["seeds"] == [0]
 
 
-@pytest.mark.slow
-def test_readme_backtest_examples_run(cli, tmp_path, monkeypatch) -> None:
-    from pathlib import Path
-
-    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Backtest on real EU negotiations (DEU)", 1)[1].split("\n## ", 1)[0]
-    block = section.split("```bash", 1)[1].split("```", 1)[0]
-    commands = [line.split("#", 1)[0].split() for line in block.strip().splitlines()]
-    assert len(commands) == 5
-    monkeypatch.chdir(tmp_path)
-    for argv in commands:
-        assert argv[0] == "alliance"
-        extra = ["--bootstrap", "100"] + (["--cv-seeds", "1"] if "--cv" in argv else [])
-        code, out, err = cli(argv[1:] + extra)
-        assert code == 0, (argv, err)
-        assert out
-    assert (tmp_path / "backtest.png").exists()
-
-
 def _hyp_scenario(positions: list[float], saliences: list[float], perm: list[int]) -> Scenario:
     names = [f"a{i}" for i in range(len(positions))]
     actors = [

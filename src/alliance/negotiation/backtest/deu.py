@@ -41,6 +41,7 @@ Decisions documented here (each one a choice the file leaves open):
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import math
 import re
@@ -390,8 +391,20 @@ def load_deu(path_or_name: str | Path = EMBEDDED, capability: Capability | str =
         coded, and ``metadata``: proposal, issue, name, type, council, procedure (COD/CNS), voting_rule
         (QMV/Unanimity), intro (ISO date), era, capability, rp_coded, source, and the procedural roles
         ``agenda_setter="com"`` and ``co_legislator="ep"`` (read by the ``stacked`` model), and
-        ``capability_sets={"population": {actor: capability}}`` (read by the ``ensemble`` model).
+        ``capability_sets={"population": {actor: capability}}`` (read by the ``ensemble`` model). The embedded
+        file is parsed once per capability scheme; later calls return a new list of the same (frozen) scenarios.
     """
+    if str(path_or_name) == EMBEDDED:
+        return list(_embedded(_check_capability(capability)))
+    return _scenarios(path_or_name, capability)
+
+
+@functools.cache
+def _embedded(capability: str) -> tuple[Scenario, ...]:
+    return tuple(_scenarios(EMBEDDED, capability))
+
+
+def _scenarios(path_or_name: str | Path, capability: Capability | str) -> list[Scenario]:
     frame = deu_frame(path_or_name, capability)
     scenarios: list[Scenario] = []
     for issue_id, grp in frame.groupby("issue", sort=False):

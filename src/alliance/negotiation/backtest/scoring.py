@@ -30,7 +30,7 @@ from alliance.negotiation.backtest.deu import deu_batch
 from alliance.negotiation.backtest.folds import cluster_bootstrap_counts
 from alliance.negotiation.backtest.forecasts import BASELINES, _baseline_forecasts, forecast_matrix
 from alliance.negotiation.scenario import Scenario
-from alliance.results import Result, frame_table, meta_text
+from alliance.results import Result, frame_table
 
 __all__ = ["BASELINES", "DEUBacktest", "backtest", "forecast_matrix", "reference_figures"]
 
@@ -158,7 +158,10 @@ class DEUBacktest(Result):
             )
 
     def _repr_html_(self) -> str:
-        return f"<h4>{self.title}</h4>" + self.compact_frame().to_html(index=False) + f"<p>{meta_text(self.meta)}</p>"
+        import html
+
+        head = f"<h4>{html.escape(self.title)}</h4>"
+        return head + self.compact_frame().to_html(index=False) + f"<p><small>{html.escape(self.caption())}</small></p>"
 
     def to_dict(self) -> dict[str, Any]:
         """The settings and counts (``info``), one record per model and the breakdown."""

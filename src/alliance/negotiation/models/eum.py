@@ -587,16 +587,7 @@ def solve_batch(
     return np.asarray(medians[:, -1])
 
 
-def solve_runs(
-    scenario: Scenario,
-    batch: Batch,
-    rounds: int = 10,
-    q: float = 1.0,
-    *,
-    probability: str = "global",
-    perspective: str = "receiver",
-    votes: str = "linear",
-    offers: str = "ranked",
-) -> np.ndarray:
-    """``(R, I)`` outcomes of perturbed runs of ``scenario`` (used to find pivotal actors)."""
-    return solve_batch(batch, rounds, q, probability=probability, perspective=perspective, votes=votes, offers=offers)
+def solve_runs(scenario: Scenario, batch: Batch, *args: Any, **options: Any) -> np.ndarray:
+    """``(R, I)`` outcomes of perturbed runs of ``scenario`` (used to find pivotal actors); the options are those
+    of :func:`solve_batch`."""
+    return solve_batch(batch, *args, **options)

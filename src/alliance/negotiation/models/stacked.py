@@ -46,7 +46,7 @@ compromise, the Commission and the Parliament fitted by least absolute deviation
 (a linear programme) on the DEU III calibration half with ``capability="votes"``, and snapping to the nearest
 position within 0.55 x sd; nothing is refitted at forecast time. That *design* was picked among about 25
 variants on the same issues: its plain cross-validated MAE is 21.42, but with the design search inside the loop
-(``alliance backtest deu-calibration --cv 5 --nested --pool singles``) the procedure scores 24.13, no better
+(``alliance negotiate backtest deu-calibration --cv 5 --nested --pool singles``) the procedure scores 24.13, no better
 than the compromise model. The model kept its place in the registry; the successor chosen honestly is the
 ``ensemble`` model (:mod:`alliance.negotiation.models.ensemble`), the median of many of these designs. The
 options added for the design space (features 7-9, exponents, snap kinds and targets) default to the first
