@@ -33,6 +33,7 @@ def test_the_page_documents_every_public_package() -> None:
         "alliance.brief",
         "alliance.claims",
         "alliance.data",
+        "alliance.data.countries",
         "alliance.negotiation",
         "alliance.negotiation.backtest",
         "alliance.dynamics",

@@ -32,8 +32,20 @@ def test_brief_on_an_edition_without_usd_degrades_with_a_note() -> None:
     counts = {r.target: r.n_meeting for r in b.targets.itertuples()}
     assert counts[2.0] == 23
     assert b.us_share_pct is None and b.total_gap_usd_million is None
-    assert any("no USD" in n for n in b.notes)
+    assert any("USD tables are not embedded" in n for n in b.notes)
+    assert not any("publishes no USD" in n for n in b.notes)  # the old, false note
+    assert any(n.startswith("Other editions differ for 2024 at 2%: edition 2025: 6 of 8 allies") for n in b.notes)
     assert b.largest_gaps["gap_pct_gdp"].is_monotonic_decreasing
+
+
+@pytest.mark.slow
+def test_brief_on_the_partial_2025_edition_counts_only_allies_with_a_figure() -> None:
+    b = brief(edition=2025, year=2025)
+    assert {r.target: (r.n_meeting, r.n_allies) for r in b.targets.itertuples()}[2.0] == (30, 30)
+    assert any(
+        n.startswith("30 of 31 allies have a figure in the embedded extract of the 2025 edition") for n in b.notes
+    )
+    assert b.us_share_pct is None  # current USD for 9 allies only: no partial alliance shares
 
 
 @pytest.mark.slow

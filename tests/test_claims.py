@@ -70,7 +70,7 @@ def test_malformed_claims_files_are_bad_input(tmp_path: Path, content: str, need
 def test_unknown_country_in_params_names_valid_codes(tmp_path: Path) -> None:
     f = tmp_path / "c.yaml"
     f.write_text("claims: [{id: x, claim: y, check: pct_gdp, params: {country: XXX}, expected: 2}]", encoding="utf-8")
-    with pytest.raises(BadInput, match="unknown country 'XXX'; valid: ALB"):
+    with pytest.raises(BadInput, match="unknown country 'XXX'; valid ISO3 codes: ALB"):
         check_claims(f)
 
 
@@ -97,3 +97,29 @@ def test_cli_malformed_claims_file_exits_2_with_one_line(cli_process, tmp_path: 
     assert res.returncode == 2
     assert res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
     assert "bad.yaml" in res.stderr
+
+
+def test_each_verdict_names_its_edition_year_and_unit() -> None:
+    df = check_claims().table.set_index("id")
+    dwarfs = df.loc["us-pct-gdp-dwarfs"]
+    assert (dwarfs["observed"], dwarfs["observed_unit"]) == (3, "rank by pct_gdp")
+    assert (dwarfs["edition"], dwarfs["year"]) == (2024, 2024)
+    assert dwarfs["verdict_text"] == "contradicted: observed rank 3 (by pct_gdp) (NATO edition 2024, 2024)"
+    assert df.loc["two-percent-2024", "verdict_text"] == "supported: observed 23 allies (NATO edition 2024, 2024)"
+    assert df.loc["us-pct-gdp", "verdict_text"].startswith("supported: observed 3.38% of GDP (NATO edition 2024")
+
+
+@pytest.mark.slow
+def test_all_editions_gives_the_verdict_under_each_edition_with_the_data(cli) -> None:
+    res = check_claims(all_editions=True)
+    two = res.table[res.table["id"] == "two-percent-2024"].set_index("edition")
+    assert two.loc[2024, "verdict"] == "supported" and two.loc[2026, "observed"] == 17
+    assert two.loc[2026, "verdict"] == "contradicted"
+    # the 2025 extract has 8 of 31 allies for 2024: no count over it passes for the alliance
+    assert 2025 not in two.index
+    assert any(s.startswith("two-percent-2024, edition 2025: a count or rank over the alliance") for s in res.skipped)
+    us = res.table[res.table["id"] == "us-pct-gdp"].set_index("edition")["observed"]
+    assert us.to_dict() == {2024: 3.38, 2025: 3.21, 2026: 3.3}
+    code, out, err = cli("claims", "--all-editions", "--format", "json")
+    assert code == 0 and len(json.loads(out)) == len(res.table)
+    assert "not checked: two-percent-2024, edition 2025" in err

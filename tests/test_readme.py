@@ -159,6 +159,14 @@ FIGURES: list[tuple[str, Callable[[], bool]]] = [
         lambda: _synthesis_cv() == {"votes": (20.93, 23.72), "equal": (22.2, 24.09)},
     ),
     ("(55 proposals, 139 issues, 133 with an outcome)", lambda: _holdout() == (55, 139, 133, 23.0, 23.06)),
+    (
+        "28 of 31 allies at 2% in 2025 in the 2026\nedition, 30 of the 30 allies with a 2025 estimate",
+        lambda: _editions_2025() == ("28 of 31", "30 of 30 allies with a figure (31 members)"),
+    ),
+    (
+        "P(all 31) is 0.000 in 1,000 runs and P(at least 16 of 31) 0.648",
+        lambda: _hague_odds() == (0.0, 0.648),
+    ),
 ]
 
 
@@ -196,6 +204,20 @@ def _holdout() -> tuple[object, ...]:
 
     return (HOLDOUT["proposals"], HOLDOUT["issues"], HOLDOUT["with_outcome"], HOLDOUT_MAE["compromise"]["equal"][0],
             HOLDOUT_MAE["ensemble"]["equal"][0])  # fmt: skip
+
+
+def _editions_2025() -> tuple[str, str]:
+    from alliance.spending import compare_editions
+
+    answers = compare_editions(2025, 2.0).editions.set_index("edition")["answer"]
+    return str(answers[2026]), str(answers[2025])
+
+
+def _hague_odds() -> tuple[float, float]:
+    from alliance.dynamics import compliance, project
+
+    res = compliance(project("baseline"), 3.5)
+    return round(res.p_all, 3), round(float(res.at_least.set_index("k").loc[16, "p_at_least_k"]), 3)
 
 
 def _common_funding() -> float:

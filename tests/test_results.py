@@ -82,8 +82,29 @@ def _spending_table() -> Result:
     return as_result(gap_to_target(3.5, year=2025))
 
 
+def _compliance() -> Result:
+    from alliance.dynamics import compliance, project
+
+    return compliance(project("baseline", runs=20, seed=1), 5.0, core_related=True, related=1.0)
+
+
+def _scenario_comparison() -> Result:
+    from alliance.dynamics import compare_scenarios
+
+    return compare_scenarios(["baseline", "us-exempt"], runs=10, seed=1)
+
+
+def _editions() -> Result:
+    from alliance.spending import compare_editions
+
+    return compare_editions()
+
+
 WITH_CHART: dict[str, Callable[[], Result]] = {
     "Forecast": _forecast,
+    "Compliance": _compliance,
+    "ScenarioComparison": _scenario_comparison,
+    "EditionComparison": _editions,
     "DEUBacktest": _deu,
     "SimulationBacktest": _sim_backtest,
     "Projection": _projection,
@@ -125,6 +146,11 @@ def test_plot_returns_the_figure_and_writes_each_format(name: str, tmp_path: Pat
     for suffix in (".png", ".svg", ".html"):
         res.plot(tmp_path / f"chart{suffix}")
     assert (tmp_path / "chart.png").read_bytes()[:4] == b"\x89PNG"
+    # every chart carries a source line (NATO's terms ask for attribution, SIPRI's for its wording)
+    from alliance.io import source_line_of
+
+    assert source_line_of(res.plot()).startswith("Source: ")
+    assert source_line_of(res.plot(backend="plotly")).startswith("Source: ")
     assert "<svg" in (tmp_path / "chart.svg").read_text()
     assert "plotly" in (tmp_path / "chart.html").read_text()
 

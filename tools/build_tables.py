@@ -159,6 +159,45 @@ def _summit_problems(table: bytes, sources: Path) -> list[str]:
     return problems
 
 
+def _nato25_problems(table: bytes, sources: Path) -> list[str]:
+    """The 2025-edition extract holds every 2025-edition % of GDP the editions table has, with the same value."""
+    extract = {(r["iso3"], r["year"]): r for r in _rows(table)}
+    problems = []
+    for r in _rows((sources / "nato/nato_defence_expenditure.csv").read_bytes()):
+        if not r["edition"].startswith("NATO 2025"):
+            continue
+        row = extract.get((r["iso3"], r["year"]))
+        if row is None or not row["pct_gdp"]:
+            problems.append(f"{r['iso3']} {r['year']}: no pct_gdp in the extract")
+        elif abs(float(row["pct_gdp"]) - float(r["pct_gdp"])) > 1e-9:
+            problems.append(f"{r['iso3']} {r['year']}: pct_gdp {row['pct_gdp']}, the editions table {r['pct_gdp']}")
+    if not any(
+        r["edition"].startswith("NATO 2025")
+        for r in _rows((sources / "nato/nato_defence_expenditure.csv").read_bytes())
+    ):
+        problems.append("nato/nato_defence_expenditure.csv has no 2025-edition row to check")
+    return problems
+
+
+def _sipri26_problems(table: bytes, sources: Path) -> list[str]:
+    """The April 2026 extract covers the April 2025 extract's countries; 2015 shares of GDP agree within 0.3 pp
+    (SIPRI's largest revision between the two releases: Portugal, 0.25 pp)."""
+    old = {
+        (r["iso3"], r["year"]): r for r in _rows((sources / "nato/sipri_milex_nato_extract_2014_2024.csv").read_bytes())
+    }
+    new = _rows(table)
+    problems = [
+        f"{c} is in the April 2025 extract but not in the April 2026 one"
+        for c in sorted({k[0] for k in old} - {r["iso3"] for r in new})
+    ]
+    for r in new:
+        before = old.get((r["iso3"], r["year"]))
+        shares = before and r["share_gdp_pct"] and before["share_gdp_pct"]
+        if shares and abs(float(r["share_gdp_pct"]) - float(before["share_gdp_pct"])) > 0.3:
+            problems.append(f"{r['iso3']} {r['year']}: share of GDP {r['share_gdp_pct']} vs {before['share_gdp_pct']}")
+    return problems
+
+
 RULES: tuple[Rule, ...] = (
     Rule("allies.csv", ("nato/nato_defence_2026_edition_full.csv", "nato/README.md"), "primary", _allies_problems),
     Rule("bdm1994_emissions.csv", ("known_answers/bdm1994_emissions.csv",), "copy"),
@@ -167,7 +206,11 @@ RULES: tuple[Rule, ...] = (
     Rule("nato_common_funding.csv", ("nato/nato_funding_and_burden_share.md",), "primary", _funding_problems),
     Rule("nato_spending_2026_full.csv", ("nato/nato_defence_2026_edition_full.csv",), "copy"),
     Rule("nato_spending_editions.csv", ("nato/nato_defence_expenditure.csv",), "copy"),
+    Rule("nato_spending_2025_extract.csv", ("nato/nato_defence_expenditure.csv",), "primary", _nato25_problems),
     Rule("sipri_milex_extract.csv", ("nato/sipri_milex_nato_extract_2014_2024.csv",), "copy"),
+    Rule(
+        "sipri_milex_2026_extract.csv", ("nato/sipri_milex_nato_extract_2014_2024.csv",), "primary", _sipri26_problems
+    ),
     Rule("summit_texts.csv", ("nato/nato_texts_and_positions.md",), "primary", _summit_problems),
     Rule("us_forces_dmdc.csv", ("nato/us_troops_europe_dmdc.csv",), "copy"),
 )

@@ -15,7 +15,7 @@ from alliance import data
 from alliance.claims import ClaimsCheck, check_claims
 from alliance.io import frame_records, jsonable
 from alliance.results import Result
-from alliance.spending import burden_shares, count_meeting, gap_to_target, olson_zeckhauser
+from alliance.spending import burden_shares, gap_to_target, meets_target, olson_zeckhauser
 
 __all__ = ["Brief", "brief"]
 
@@ -43,6 +43,10 @@ class Brief(Result):
     def title(self) -> str:
         est = " (estimates)" if self.is_estimate else ""
         return f"alliance brief: NATO edition {self.edition}, {self.year}{est}"
+
+    @property
+    def source(self) -> str:
+        return data.source_line(self.edition)
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -79,7 +83,11 @@ class Brief(Result):
                 "us_share_pct": self.us_share_pct,
                 "europe_canada_share_pct": self.europe_canada_share_pct,
                 "olson_zeckhauser": self.olson_zeckhauser,
-                "claims": frame_records(self.claims.table[["id", "claim", "observed", "verdict", "source"]]),
+                "claims": frame_records(
+                    self.claims.table[
+                        ["id", "claim", "observed", "observed_unit", "edition", "year", "verdict", "source"]
+                    ]
+                ),
                 "notes": self.notes,
             }
         )
@@ -106,7 +114,7 @@ class Brief(Result):
             slope = f"{oz['slope_per_year']:+.4f} ({oz['slope_p_value']:.3f})"
             rows.append(("olson-zeckhauser", "slope per year (p)", slope))
         for r in self.claims.table.itertuples():
-            rows.append(("claims", r.id, f"{r.verdict} (observed {r.observed})"))
+            rows.append(("claims", r.id, r.verdict_text))
         return pd.DataFrame(rows, columns=["section", "item", "value"]).astype({"value": str})
 
     def __rich__(self) -> Any:
@@ -146,11 +154,10 @@ class Brief(Result):
         text = "\n".join(lines)
         t3 = Table(title="Claims of the seed article")
         t3.add_column("claim", overflow="fold")
-        t3.add_column("observed", justify="right")
-        t3.add_column("verdict")
+        t3.add_column("verdict: observed (edition, year)", overflow="fold")
         colour = {"supported": "green", "partly": "yellow", "contradicted": "red"}
         for r in self.claims.table.itertuples():
-            t3.add_row(str(r.claim), str(r.observed), f"[{colour[r.verdict]}]{r.verdict}[/]")
+            t3.add_row(str(r.claim), f"[{colour[r.verdict]}]{r.verdict_text}[/]")
         parts: list[Any] = [t1, t2, text, t3, *[f"note: {n}" for n in self.notes]]
         return Panel(Group(*parts), title=self.title)
 
@@ -169,9 +176,11 @@ def brief(*, edition: int | str | None = None, year: int | None = None, gap_targ
     """
     ed = data.resolve_edition(edition)
     targets = []
+    extra: list[str] = []
     for t in TARGETS:
-        n, total = count_meeting(t, edition=ed, year=year)
-        targets.append({"target": t, "n_meeting": n, "n_allies": total})
+        m = meets_target(t, edition=ed, year=year).attrs
+        targets.append({"target": t, "n_meeting": m["n_meeting"], "n_allies": m["n_allies"]})
+        extra += [m[k] for k in ("coverage", "editions_note", "core_note") if m[k] and m[k] not in extra]
     gaps = gap_to_target(gap_target, edition=ed, year=year)
     yr = int(gaps.attrs["year"])
     body = gaps[~gaps["is_total"]].copy()
@@ -181,7 +190,8 @@ def brief(*, edition: int | str | None = None, year: int | None = None, gap_targ
         f"Iceland has no armed forces and is in no NATO expenditure table: counts are over {n_allies} allies"
         f" with figures for {yr}."
     ]
-    has_usd = bool(body["gap_usd"].notna().any())
+    notes += extra
+    has_usd = bool(body["gap_usd"].notna().all())
     largest = body.sort_values("gap_usd" if has_usd else "gap_pct_gdp", ascending=False).head(top)
     total_gap = float(gaps.loc[gaps["is_total"], "gap_usd_current_million"].iloc[0]) if has_usd else None
     shares: dict[str, Any] | None = None
@@ -191,8 +201,9 @@ def brief(*, edition: int | str | None = None, year: int | None = None, gap_targ
         oz = dict(olson_zeckhauser(edition=ed).attrs["trend"])
     else:
         notes.append(
-            f"edition {ed} publishes no USD figures or real GDP: gaps are in % of GDP only; shares and "
-            "Olson-Zeckhauser need edition 2026."
+            f"edition {ed}: USD figures and real GDP not embedded for every ally "
+            f"({data.USD_NOTES.get(ed, 'not published')}): gaps are in % of GDP only; shares and Olson-Zeckhauser "
+            "need edition 2026."
         )
     spend = data.load_spending(ed)
     is_est = bool(spend.loc[spend["year"] == yr, "is_estimate"].any())

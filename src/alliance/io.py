@@ -34,15 +34,19 @@ if TYPE_CHECKING:
 __all__ = [
     "FIGURE_SUFFIXES",
     "atomic_write",
+    "add_source_line",
     "check_figure_path",
     "figure_backend",
+    "column_decimals",
     "frame_records",
     "jsonable",
     "loc_path",
     "mpl_figure",
     "parse_text",
     "read_user_file",
+    "round_frame",
     "save_figure",
+    "tidy_float",
     "validation_lines",
 ]
 
@@ -178,7 +182,7 @@ def jsonable(obj: Any) -> Any:
     np = sys.modules.get("numpy")
     pd = sys.modules.get("pandas")
     if isinstance(obj, Mapping):
-        return {str(k): jsonable(v) for k, v in obj.items()}
+        return {str(k): _keyed(str(k), jsonable(v)) for k, v in obj.items()}
     if pd is not None and isinstance(obj, pd.DataFrame):
         return frame_records(obj)
     if (pd is not None and isinstance(obj, pd.Series)) or (np is not None and isinstance(obj, np.ndarray)):
@@ -198,9 +202,59 @@ def jsonable(obj: Any) -> Any:
     return obj
 
 
+def column_decimals(column: str) -> int | None:
+    """Decimal places a column is written with in CSV and JSON: the precision its source publishes.
+
+    Shares of GDP and other percentages: 2 (NATO publishes 2 decimals); USD million: 2 (the finest source, NATO's
+    constant 2021 USD to 0.01 million); USD billion, thousands of persons: 1; probabilities (``p_*``, ``*_prob``):
+    3; None for other columns (only float noise is removed, see :func:`tidy_float`).
+    """
+    name = column.lower()
+    if name.startswith(("rho", "slope")) or name.endswith(("p_value", "p_one_sided")):
+        return 4
+    if name.startswith("p_") or name.endswith("_prob"):
+        return 3
+    if "pct" in name:
+        return 2
+    if "ratio" in name:
+        return 3
+    if name.endswith("_million") or "_million_" in name:
+        return 2
+    if "_bn" in name or name.endswith("_thousands") or name.endswith("_million_persons"):
+        return 1
+    if "per_capita" in name:
+        return 1
+    return None
+
+
+def tidy_float(value: float, decimals: int | None = None) -> float:
+    """``value`` rounded to ``decimals``, or to 12 significant digits when None (1.8399999999999999 -> 1.84)."""
+    if not math.isfinite(value):
+        return value
+    if decimals is not None:
+        return round(value, decimals)
+    return float(f"{value:.12g}")
+
+
+def round_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose float columns are rounded to their source precision (:func:`column_decimals`)."""
+    out = df.copy()
+    for col in out.columns:
+        if str(out[col].dtype).startswith("float"):
+            dec = column_decimals(str(col))
+            out[col] = out[col].map(lambda v, d=dec: tidy_float(v, d) if isinstance(v, float) else v)
+    out.attrs = dict(df.attrs)
+    return out
+
+
+def _keyed(key: str, value: Any) -> Any:
+    """A JSON value under ``key``: a float is written at the precision its name implies (:func:`column_decimals`)."""
+    return tidy_float(value, column_decimals(key)) if isinstance(value, float) else value
+
+
 def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """A DataFrame as a list of JSON-ready records (one dict per row)."""
-    return [jsonable(r) for r in df.to_dict(orient="records")]
+    """A DataFrame as a list of JSON-ready records (one dict per row), floats at their source precision."""
+    return [jsonable(r) for r in round_frame(df).to_dict(orient="records")]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -244,6 +298,44 @@ def mpl_figure(width: float, height: float) -> Any:
 
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
+    return fig
+
+
+def source_line_of(fig: Any) -> str:
+    """The source line a chart carries ("" if none): matplotlib's ``supxlabel``, plotly's ``source`` annotation."""
+    if hasattr(fig, "write_html"):
+        texts = [a.text for a in fig.layout.annotations if a.name == "source"]
+        return str(texts[0]) if texts else ""
+    label = getattr(fig, "_supxlabel", None)
+    return " ".join(str(label.get_text()).split()) if label is not None else ""
+
+
+def add_source_line(fig: Any, text: str) -> Any:
+    """Put ``text`` (``Source: NATO, ...``) at the bottom left of a chart, once; returns the figure.
+
+    NATO's terms ask for attribution and SIPRI's for its wording, so every chart the package draws carries one.
+    """
+    if not text or source_line_of(fig):
+        return fig
+    if hasattr(fig, "write_html"):
+        fig.add_annotation(
+            text=text,
+            name="source",
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.12,
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            font={"size": 10, "color": "#555"},
+        )
+        fig.update_layout(margin={"b": 110})
+    else:
+        import textwrap
+
+        width = int(fig.get_figwidth() * 19)  # characters of 7-point text that fit the figure's width
+        fig.supxlabel(textwrap.fill(text, width), x=0.01, ha="left", fontsize=7, color="#555")
     return fig
 
 

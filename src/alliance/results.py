@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from alliance.errors import BadInput
-from alliance.io import figure_backend, jsonable, save_figure
+from alliance.io import add_source_line, figure_backend, jsonable, save_figure
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,6 +101,11 @@ class Result:
         """The chart as a new matplotlib or plotly figure; results without a chart raise BadInput."""
         raise BadInput(f"{type(self).__name__} has no chart")
 
+    @property
+    def source(self) -> str:
+        """The source line every chart of this result carries (``Source: NATO, ...``)."""
+        return ""
+
     def plot(self, path: str | os.PathLike[str] | None = None, *, backend: str | None = None) -> Any:
         """The chart as a figure object; with ``path``, also written there (``.png``/``.svg``/``.html``).
 
@@ -108,7 +113,7 @@ class Result:
             path: the file to write; its suffix picks the backend (``.html``: plotly, else matplotlib).
             backend: ``"matplotlib"`` (default) or ``"plotly"`` when no path is given.
         """
-        fig = self.figure(figure_backend(path, backend))
+        fig = add_source_line(self.figure(figure_backend(path, backend)), self.source)
         if path is not None:
             save_figure(fig, path)
         return fig

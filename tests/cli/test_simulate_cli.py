@@ -37,7 +37,7 @@ def test_acceptance_us_drawdown_csv_has_a_row_per_ally_and_year_with_a_band(cli_
 
 @pytest.mark.slow
 def test_scenarios_list_and_calibrate(cli) -> None:
-    code, out, _ = cli("simulate", "scenarios", "--format", "json")
+    code, out, _ = cli("simulate", "scenarios", "--list", "--format", "json")
     assert code == 0
     assert {r["name"] for r in json.loads(out)} >= {"baseline", "us-drawdown", "threat-low", "threat-high", "us-exempt"}
     code, out, _ = cli("simulate", "calibrate", "--format", "csv")

@@ -89,7 +89,7 @@ def test_gaps_csv_ends_with_the_total_row_and_notes_missing_usd(cli) -> None:
     assert code == 0 and rows[-1]["iso3"] == "NATO_TOTAL" and rows[-1]["is_total"] == "True" and len(rows) == 32
     code, out, err = cli("gaps", "--edition", "2024", "--format", "json")
     assert code == 0 and all(r["gap_usd_current_million"] is None for r in json.loads(out))
-    assert "no USD figures" in err
+    assert "USD tables are not embedded" in err
 
 
 def test_country_filter_and_growth_override(cli) -> None:

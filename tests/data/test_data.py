@@ -40,7 +40,8 @@ def test_spending_tables_cover_31_allies_with_armed_forces() -> None:
         assert df.attrs["edition"] == edition
         assert (df["edition"] == edition).all()
         assert set(df["iso3"]) == armed, edition
-        assert df["pct_gdp"].between(0.3, 6).all()
+        assert df["pct_gdp"].dropna().between(0.3, 6).all()
+        assert df["pct_gdp"].notna().all() or edition in data.EDITION_TABLES  # only the partial extract has gaps
     assert data.valid_years(2026) == list(range(2014, 2027))
     assert data.valid_years(2024) == [2014, 2024]
 

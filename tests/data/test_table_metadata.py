@@ -187,3 +187,22 @@ def test_summit_cross_check_compares_wording_status_and_sources_with_the_notes(
         assert problems == []
     else:
         assert any(problem in p for p in problems), problems
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason=f"shared source folder {SHARED} not present (only on the dev machine)")
+def test_2025_extract_cross_check_catches_a_changed_percent_of_gdp() -> None:
+    table = (TABLES / "nato_spending_2025_extract.csv").read_bytes()
+    assert bt._nato25_problems(table, SHARED) == []
+    # Poland's 2025e in the 2025 edition is 4.480549 (watzke); a typo must be caught against the editions table.
+    assert b"4.480549" in table
+    problems = bt._nato25_problems(table.replace(b"4.480549", b"4.48055"), SHARED)
+    assert problems == ["POL 2025: pct_gdp 4.48055, the editions table 4.480549"]
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason=f"shared source folder {SHARED} not present (only on the dev machine)")
+def test_sipri_2026_cross_check_flags_a_share_far_from_the_previous_release() -> None:
+    table = (TABLES / "sipri_milex_2026_extract.csv").read_bytes()
+    assert bt._sipri26_problems(table, SHARED) == []
+    bad = table.replace(b"ALB,Albania,2015,1.15,", b"ALB,Albania,2015,2.15,")
+    assert bad != table
+    assert any(p.startswith("ALB 2015: share of GDP 2.15") for p in bt._sipri26_problems(bad, SHARED))

@@ -41,7 +41,8 @@ app.add_typer(simulate_cmd.app, name="simulate")
 
 # Hidden aliases: the first release's top-level spellings call the same functions.
 for _name, _fn in spending_cmd.SUBCOMMANDS.items():
-    app.command(_name, hidden=True)(_fn)
+    if _name in spending_cmd.FIRST_RELEASE:
+        app.command(_name, hidden=True)(_fn)
 app.command("oz", hidden=True)(spending_cmd.olson)
 app.command("scenarios", hidden=True)(negotiate_cmd.scenarios)
 app.add_typer(negotiate_cmd.scenario_app, name="scenario", hidden=True)

@@ -102,9 +102,11 @@ def emit(
         payload = frame_records(data) if isinstance(data, pd.DataFrame) else jsonable(data)
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     elif fmt is Format.csv:
+        from alliance.io import round_frame
+
         if not isinstance(data, pd.DataFrame):
             data = pd.json_normalize(jsonable(data))
-        data.to_csv(sys.stdout, index=False, lineterminator="\n")
+        round_frame(data).to_csv(sys.stdout, index=False, lineterminator="\n")
     elif isinstance(data, pd.DataFrame):
         from alliance.results import frame_table
 

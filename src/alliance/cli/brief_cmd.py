@@ -4,6 +4,7 @@ checked against the data. Each is a thin call of :func:`alliance.brief.brief` / 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -40,14 +41,29 @@ def claims(
         Path | None,
         typer.Argument(help="Claims file (YAML or JSON); default: the seed article's claims."),
     ] = None,
+    all_editions: Annotated[
+        bool,
+        typer.Option(
+            "--all-editions", help="Also check each claim under every other NATO edition that has its year and figures."
+        ),
+    ] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Check quantitative claims: the claim, the figure observed, the verdict and its source table."""
+    """Check quantitative claims: the claim, the figure observed with its unit, edition and year, the verdict and its
+    source table."""
     from alliance.claims import check_claims
 
-    res = check_claims(file)
+    res = check_claims(file, all_editions=all_editions)
     if fmt is Format.table:
-        df = res.table[["claim", "expected", "observed", "verdict", "source"]]
-        emit(df, fmt, title=res.title, caption=res.meta["verdicts"])
+        df = res.table[["claim", "expected", "verdict_text", "source"]].rename(
+            columns={"verdict_text": "verdict: observed (edition, year)"}
+        )
+        skipped = res.meta["not_checked"]
+        caption = res.meta["verdicts"] + (
+            f"; not checked under {len(skipped)} edition(s): data missing" if skipped else ""
+        )
+        emit(df, fmt, title=res.title, caption=caption)
     else:
+        for line in res.meta["not_checked"]:
+            print(f"alliance: note: not checked: {line}", file=sys.stderr)
         emit(res.table, fmt)

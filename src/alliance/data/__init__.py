@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
@@ -27,7 +28,11 @@ from alliance.errors import BadInput, one_of
 __all__ = [
     "AGGREGATES",
     "EDITIONS",
+    "EDITION_DEFINITIONS",
+    "EDITION_NOTES",
+    "EDITION_TABLES",
     "LATEST_EDITION",
+    "USD_NOTES",
     "catalog",
     "check_table",
     "list_tables",
@@ -39,6 +44,9 @@ __all__ = [
     "load_summit_texts",
     "load_table",
     "load_us_forces",
+    "resolve_release",
+    "SIPRI_RELEASES",
+    "source_line",
     "metadata",
     "resolve_edition",
     "table_bytes",
@@ -53,10 +61,29 @@ EDITIONS: dict[int, str] = {
 }
 EDITION_NOTES: dict[int, str] = {
     2024: "17 Jun 2024; % of GDP at 2015 prices; 2014 and 2024 (estimate) only",
-    2025: "28 Aug 2025; 2025 estimates of % of GDP (Germany: 2024 only)",
+    2025: (
+        "28 Aug 2025; embedded: a partial extract (% of GDP 2025e for 30 allies and Germany 2024e, 2014-2025 for 7; "
+        "USD at constant 2021 prices for 26 allies 2014-2025; current USD for 9 allies in 2025 only)"
+    ),
     2026: "core defence expenditure (Hague definition), 2014-2026; 2025-2026 estimates; USD current and 2021 prices",
 }
 LATEST_EDITION = 2026
+#: What each edition defines as defence expenditure (shown beside its figures when editions are compared).
+EDITION_DEFINITIONS: dict[int, str] = {
+    2024: "NATO definition of defence expenditure as of June 2024; % of GDP at 2015 prices",
+    2025: "NATO definition of defence expenditure as of August 2025, before the core definition agreed at The Hague",
+    2026: "core defence expenditure under the definition agreed at The Hague (2025), revised back to 2014",
+}
+#: Where an edition's embedded figures come from, when a table other than the editions table holds them.
+EDITION_TABLES: dict[int, str] = {2025: "nato_spending_2025_extract.csv"}
+#: What is embedded of an edition's USD tables, where not all of them are.
+USD_NOTES: dict[int, str] = {
+    2024: "the 2024 edition's USD tables are not embedded",
+    2025: (
+        "the 2025 edition publishes USD (Table 2, current and constant 2021 prices); embedded: constant 2021 USD for "
+        "26 allies (2014-2025), current USD for 9 allies in 2025 only"
+    ),
+}
 #: NATO's own aggregate rows (iso3 codes used in the tables).
 AGGREGATES = {"NATO_EUR_CAN": "NATO Europe and Canada", "NATO_TOTAL": "NATO Total"}
 
@@ -163,6 +190,11 @@ def _spending_all() -> pd.DataFrame:
     long["edition"] = long["edition"].map(code)
     if long["edition"].isna().any():  # pragma: no cover - guarded by the hash test
         raise ValueError("nato_spending_editions.csv holds an edition label the package does not know")
+    # The 2025 edition comes from its partial extract, a superset of the editions table's 2025 column (same values;
+    # tools/build_tables.py checks it).
+    ext = _read(EDITION_TABLES[2025]).rename(columns={"usd_constant2021_million": "usd_constant_million"})
+    ext = ext.assign(edition=2025, constant_price_base=2021.0)
+    long = pd.concat([long[long["edition"] != 2025], ext[[c for c in long.columns if c in ext.columns]]])
     full = _read("nato_spending_2026_full.csv")
     extra = [
         "real_gdp_usd_constant2021_million",
@@ -225,6 +257,30 @@ def _haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: float, lon2: float) 
     return np.asarray(2 * r * np.arcsin(np.sqrt(a)))
 
 
+_SHORT = {
+    2024: "2024 edition (17 Jun 2024)",
+    2025: "2025 edition (28 Aug 2025)",
+    2026: "2026 edition (core definition)",
+}
+
+
+def source_line(edition: int | Sequence[int] | None = None, sipri: str | None = None) -> str:
+    """The attribution a chart carries: NATO's edition(s) (NATO's terms ask for attribution) and/or SIPRI's wording.
+
+    Args:
+        edition: a NATO edition or several, or None for no NATO source.
+        sipri: a SIPRI release key of :data:`SIPRI_RELEASES`, or None.
+    """
+    parts = []
+    if edition is not None:
+        eds = [resolve_edition(edition)] if isinstance(edition, int | str) else [resolve_edition(e) for e in edition]
+        text = " and ".join(_SHORT[e] + (", partial extract" if e in EDITION_TABLES else "") for e in eds)
+        parts.append(f"NATO, Defence Expenditure of NATO Countries, {text}")
+    if sipri is not None:
+        parts.append(f"SIPRI Military Expenditure Database, {SIPRI_RELEASES[resolve_release(sipri)]}")
+    return "Source: " + "; ".join(parts) if parts else ""
+
+
 def load_allies() -> pd.DataFrame:
     """The 32 allies: ``iso3, name, accession_year, region, flank, border_russia_belarus, has_armed_forces,
     capital, capital_lat, capital_lon, distance_to_moscow_km, in_spending_tables``.
@@ -255,16 +311,47 @@ def load_us_forces() -> pd.DataFrame:
     return df
 
 
-def load_sipri() -> pd.DataFrame:
-    """The SIPRI extract (allies, Russia, China, Ukraine, 2014-2024); licence in ``attrs["meta"]``."""
-    df = load_table("sipri_milex_extract.csv")
+#: SIPRI releases embedded: key -> label. The April 2025 release (data to 2024) is the default; the April 2026
+#: release (data to 2025) is a partial extract (2015 and 2025 for all, 2014-2025 constant USD for USA/CHN/RUS).
+SIPRI_RELEASES: dict[str, str] = {
+    "2025-04": "April 2025 release (data to 2024)",
+    "2026-04": "April 2026 release (data to 2025; partial extract)",
+}
+SIPRI_DEFAULT = "2025-04"
+_SIPRI_TABLES = {"2025-04": "sipri_milex_extract.csv", "2026-04": "sipri_milex_2026_extract.csv"}
+
+
+def resolve_release(release: str | None) -> str:
+    """A SIPRI release key (``2025-04`` default, ``2026-04``); also accepts ``2025``/``2026`` (the release year)."""
+    if release is None:
+        return SIPRI_DEFAULT
+    key = str(release).strip()
+    key = {"2025": "2025-04", "2026": "2026-04", "latest": "2026-04"}.get(key, key)
+    if key not in SIPRI_RELEASES:
+        raise one_of("SIPRI release", release, list(SIPRI_RELEASES))
+    return key
+
+
+def load_sipri(release: str | None = None) -> pd.DataFrame:
+    """A SIPRI extract (allies, Russia, China, Ukraine); licence in ``attrs["meta"]``, release in
+    ``attrs["release"]``.
+
+    Args:
+        release: ``"2025-04"`` (default: the April 2025 release, 2014-2024, constant 2023 USD) or ``"2026-04"``
+            (the April 2026 release, partial: 2015 and 2025 for every country, constant 2024 USD kept in its own
+            column ``usd_constant2024_million``).
+    """
+    key = resolve_release(release)
+    df = load_table(_SIPRI_TABLES[key])
     df["year"] = df["year"].astype("int64")
+    df.attrs["release"] = key
+    df.attrs["release_label"] = SIPRI_RELEASES[key]
     return df
 
 
-def load_comparators() -> pd.DataFrame:
-    """SIPRI figures for Russia, China and Ukraine: share of GDP, USD current and constant 2023."""
-    df = load_sipri()
+def load_comparators(release: str | None = None) -> pd.DataFrame:
+    """SIPRI figures for Russia, China and Ukraine: share of GDP, USD current and constant (the release's base)."""
+    df = load_sipri(release)
     out = df[df["iso3"].isin(["RUS", "CHN", "UKR"])].reset_index(drop=True)
     out.attrs = df.attrs
     out.attrs["licence"] = df.attrs["meta"]["licence"]

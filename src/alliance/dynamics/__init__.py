@@ -9,7 +9,10 @@ Public API, one function per question, each returning a result object (``to_fram
 - :func:`calibrated_backtest` -> :class:`BandCalibration`: the backtest's bands recalibrated on rolling origins
   inside the fit window, and their coverage (:mod:`.bands`);
 - :func:`project` -> :class:`Projection`: every ally and year of a scenario, with bands (:mod:`.projection`);
-- :func:`summary`: allies meeting 3.5% and the alliance total, per scenario and year (a DataFrame).
+- :func:`summary`: allies meeting 3.5% and the alliance total, per scenario and year (a DataFrame);
+- :func:`compliance` -> :class:`Compliance`: per ally P(reaching 3.5% or 5% by 2035), P(all comply), P(at least k
+  comply) and the total against the target, from a projection's runs (:mod:`.compliance`);
+- :func:`compare_scenarios` -> :class:`ScenarioComparison`: the key 2035 figures of several scenarios side by side.
 
 The model is in :mod:`.model`, scenario files in :mod:`.schema` (bundled ones in ``scenario_files/``). Method and
 results: docs/dynamics.md.
@@ -18,6 +21,7 @@ results: docs/dynamics.md.
 from __future__ import annotations
 
 from alliance.dynamics.bands import BandCalibration, calibrated_backtest
+from alliance.dynamics.comparison import ScenarioComparison, compare_scenarios
 from alliance.dynamics.fitting import Calibration, calibrate
 from alliance.dynamics.model import Drivers, Params, simulate, step
 from alliance.dynamics.projection import (
@@ -30,19 +34,24 @@ from alliance.dynamics.projection import (
     summary,
 )
 from alliance.dynamics.schema import SimScenario
+from alliance.dynamics.target_odds import Compliance, compliance
 from alliance.dynamics.validation import SimulationBacktest, backtest
 
 __all__ = [
     "BandCalibration",
     "Calibration",
+    "Compliance",
     "Drivers",
     "Params",
     "Projection",
+    "ScenarioComparison",
     "SimScenario",
     "SimulationBacktest",
     "backtest",
     "calibrate",
     "calibrated_backtest",
+    "compare_scenarios",
+    "compliance",
     "default_method",
     "list_scenarios",
     "load_scenario",

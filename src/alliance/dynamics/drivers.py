@@ -41,6 +41,7 @@ def make_drivers(
     extra_threat: np.ndarray | None = None,
     commitment: np.ndarray | None = None,
     target_applies: np.ndarray | None = None,
+    held: np.ndarray | None = None,
     presence_scale: np.ndarray | None = None,
 ) -> Drivers:
     """Assemble :class:`~.model.Drivers` for decision years ``years`` (arrays as documented there).
@@ -72,6 +73,7 @@ def make_drivers(
         pledge_start=start,
         pledge_deadline=deadline,
         target_applies=np.ones(panel.n_allies, bool) if target_applies is None else np.asarray(target_applies, bool),
+        held=None if held is None else np.asarray(held, bool),
     )
 
 

@@ -159,6 +159,8 @@ class Drivers:
         border, proximity, presence: exposure and US presence, ``(A,)`` (see :class:`~.panel.Panel`).
         pledge_level, pledge_start, pledge_deadline: the spending pledges, ``(K,)``.
         target_applies: False for an ally exempt from the pledges, ``(A,)``.
+        held: True for an ally whose share of GDP is held at its starting level (the ``us-exempt`` definition:
+            the US keeps its 2026 share), ``(A,)``; None holds nobody.
     """
 
     years: np.ndarray
@@ -178,6 +180,7 @@ class Drivers:
     pledge_start: np.ndarray
     pledge_deadline: np.ndarray
     target_applies: np.ndarray
+    held: np.ndarray | None = None
 
     @property
     def n_steps(self) -> int:
@@ -315,6 +318,7 @@ def simulate(x0: np.ndarray, theta: np.ndarray, d: Drivers, innovations: np.ndar
     theta = np.atleast_2d(np.asarray(theta, dtype=float))
     runs = theta.shape[0]
     x = np.broadcast_to(np.asarray(x0, dtype=float), (runs, d.border.shape[0])).copy()
+    start = x.copy()
     out = np.empty((d.n_steps + 1, runs, x.shape[1]))
     out[0] = x
     sigma = _col(theta, "sigma")
@@ -323,5 +327,7 @@ def simulate(x0: np.ndarray, theta: np.ndarray, d: Drivers, innovations: np.ndar
         x = step(x, theta, d, k, impulse[k])
         if innovations is not None:
             x = np.maximum(x + sigma * innovations[k], FLOOR)
+        if d.held is not None:
+            x = np.where(d.held, start, x)
         out[k + 1] = x
     return out

@@ -20,11 +20,10 @@ import numpy as np
 import pandas as pd
 
 from alliance.data import load_allies, load_spending, load_us_forces
+from alliance.data.series import SERIES_BREAK, break_free_growth
 
-__all__ = ["Panel", "load_panel"]
+__all__ = ["SERIES_BREAK", "Panel", "load_panel"]
 
-#: A yearly real GDP change larger than this (fraction) is a series break, not growth.
-SERIES_BREAK = 0.2
 #: The edition the simulation is calibrated on (the latest; core defence expenditure, 2014-2026).
 EDITION = 2026
 
@@ -84,10 +83,7 @@ class Panel:
         +-:data:`SERIES_BREAK`; Luxembourg's real GDP falls 32% in 2023 in the 2026 edition, a change of basis,
         not a recession), so that a break does not become a trend. Without breaks this is the compound rate.
         """
-        g = self.growth[self.row(first) + 1 : self.row(last) + 1]
-        ok = np.abs(g) <= SERIES_BREAK
-        logs = np.where(ok, np.log1p(np.where(ok, g, 0.0)), 0.0)
-        return np.asarray(np.expm1(logs.sum(axis=0) / np.maximum(ok.sum(axis=0), 1)))
+        return break_free_growth(self.gdp[self.row(first) : self.row(last) + 1])
 
     def member(self, years: np.ndarray) -> np.ndarray:
         """True where the ally was a NATO member in that year, ``(len(years), A)``."""

@@ -21,9 +21,10 @@ from alliance.io import mpl_figure
 
 if TYPE_CHECKING:
     from alliance.dynamics.projection import Projection
+    from alliance.dynamics.target_odds import Compliance
     from alliance.dynamics.validation import SimulationBacktest
 
-__all__ = ["backtest_figure", "projection_figure"]
+__all__ = ["backtest_figure", "compliance_figure", "projection_figure", "scenarios_figure"]
 
 _COLS = 6
 
@@ -156,3 +157,58 @@ def projection_figure(proj: Projection, backend: str = "matplotlib") -> Any:
         f"Scenario {proj.scenario.name} ({proj.method}, {proj.paths.shape[1]} runs): % of GDP, median and 5-95% band"
     )
     return _panels(list(proj.iso3), lines, bands, title, backend, hline=HAGUE[0])
+
+
+def compliance_figure(res: Compliance, backend: str = "matplotlib") -> Any:
+    """Left: P(reaching the target by ``by``) per ally. Right: P(at least k allies comply) against k."""
+    a, k = res.allies, res.at_least
+    title = res.title
+    if backend == "plotly":
+        from plotly.subplots import make_subplots
+
+        fig = make_subplots(rows=1, cols=2, subplot_titles=("P(reaching it) per ally", "P(at least k allies comply)"))
+        fig.add_bar(x=a["iso3"], y=a["p_reach"], row=1, col=1, name="P(reach)")
+        fig.add_scatter(x=k["k"], y=k["p_at_least_k"], mode="lines+markers", row=1, col=2, name="P(at least k)")
+        fig.update_layout(title=title, template="plotly_white", showlegend=False)
+        return fig
+    fig = mpl_figure(12, 4.6)
+    ax1, ax2 = fig.subplots(1, 2, width_ratios=[2, 1])
+    ax1.bar(a["iso3"], a["p_reach"], color="#3182bd")
+    ax1.set_ylim(0, 1)
+    ax1.set_ylabel(f"P(at least {res.target:g}% of GDP in {res.by})")
+    ax1.tick_params(axis="x", labelrotation=90, labelsize=7)
+    ax2.step(k["k"], k["p_at_least_k"], where="mid", color="#d62728")
+    ax2.set_xlabel("k allies")
+    ax2.set_ylabel("P(at least k comply)")
+    ax2.set_ylim(0, 1.02)
+    fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def scenarios_figure(table: Any, backend: str = "matplotlib") -> Any:
+    """Scenarios side by side: allies at 3.5% in the last year and the alliance total, medians with 5-95% bands."""
+    names = table["scenario"].astype(str).tolist()
+    count = table["meet_3_5_p50"].to_numpy(dtype=float)
+    c_err = np.vstack([count - table["meet_3_5_p05"].to_numpy(dtype=float), table["meet_3_5_p95"] - count])
+    total = table["total_usd_bn_p50"].to_numpy(dtype=float)
+    t_err = np.vstack([total - table["total_usd_bn_p05"].to_numpy(dtype=float), table["total_usd_bn_p95"] - total])
+    year = int(table["year"].iloc[0])
+    title = f"Scenarios in {year}: medians with 5-95% bands"
+    if backend == "plotly":
+        from plotly.subplots import make_subplots
+
+        fig = make_subplots(rows=1, cols=2, subplot_titles=("allies at 3.5% of GDP", "total, USD bn (constant 2021)"))
+        fig.add_bar(x=names, y=count, error_y={"type": "data", "array": c_err[1], "arrayminus": c_err[0]}, row=1, col=1)
+        fig.add_bar(x=names, y=total, error_y={"type": "data", "array": t_err[1], "arrayminus": t_err[0]}, row=1, col=2)
+        fig.update_layout(title=title, template="plotly_white", showlegend=False)
+        return fig
+    fig = mpl_figure(11, 4.2)
+    ax1, ax2 = fig.subplots(1, 2)
+    ax1.bar(names, count, yerr=c_err, color="#3182bd", capsize=3)
+    ax1.set_ylabel("allies at 3.5% of GDP")
+    ax2.bar(names, total, yerr=t_err, color="#9ecae1", capsize=3)
+    ax2.set_ylabel("alliance total, USD bn (constant 2021)")
+    for ax in (ax1, ax2):
+        ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+    fig.suptitle(title, fontsize=10)
+    return fig

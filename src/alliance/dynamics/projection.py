@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from alliance.bundled import Bundled, looks_like_path
+from alliance.data.countries import resolve_country
 from alliance.dynamics.drivers import HAGUE, make_drivers
 from alliance.dynamics.fitting import calibrate
 from alliance.dynamics.model import Drivers, simulate
@@ -104,7 +105,7 @@ def _growth(panel: Panel, override: float | Mapping[str, float] | None) -> tuple
     if isinstance(override, Mapping):
         g = trend.copy()
         for k, v in override.items():
-            g[panel.index(k)] = v / 100.0
+            g[panel.index(resolve_country(k))] = v / 100.0
         return trend, g
     return trend, np.full_like(trend, float(override) / 100.0)
 
@@ -144,6 +145,7 @@ def projection_drivers(s: SimScenario, panel: Panel | None = None) -> tuple[Driv
         extra_threat=_threat_extra(s, years),
         commitment=commitment,
         target_applies=applies,
+        held=~applies if s.us_exempt else None,
     )
     return d, gdp
 
@@ -241,6 +243,32 @@ class Projection(Result):
         return f"Scenario {s.name} ({self.method}, {s.runs} runs, seed {s.seed})"
 
     @property
+    def assumptions(self) -> list[str]:
+        """What the results rest on: the scenario's own assumptions, then the model's (printed with the results)."""
+        out = list(self.scenario.assumptions)
+        out.append(
+            f"Projections start from NATO's {START} estimates (2026 edition, core definition); real GDP grows at each "
+            f"ally's {GDP_TREND[0]}-{GDP_TREND[1]} trend unless the scenario sets it."
+        )
+        if self.method == "model":
+            bt = backtest()
+            out.append(
+                f"Bands are the 5-95% range of {self.scenario.runs} runs (parameter draws and yearly shocks); in the "
+                f"{int(bt.test_years[0])}-{int(bt.test_years[-1])} backtest such bands covered "
+                f"{bt.band_coverage():.0%} of outcomes (nominal 90%): read them as too narrow."
+            )
+        else:
+            out.append(f"Method {self.method}: a baseline without bands (every run is the same path).")
+        return out
+
+    @property
+    def source(self) -> str:
+        return (
+            "Source: NATO, Defence Expenditure of NATO Countries, 2026 edition (core definition); "
+            "projections: alliance.dynamics"
+        )
+
+    @property
     def meta(self) -> dict[str, Any]:
         """The scenario, method, runs and seed, and the units of the figures."""
         return {
@@ -252,6 +280,7 @@ class Projection(Result):
             "until": int(self.years[-1]),
             "unit": "defence spending, % of GDP; totals in USD billion at constant 2021 prices",
             "target": f"{HAGUE_CORE:g}% of GDP (the Hague core commitment)",
+            "assumptions": self.assumptions,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -260,6 +289,7 @@ class Projection(Result):
             {
                 "scenario": self.scenario.to_dict(),
                 "method": self.method,
+                "assumptions": self.assumptions,
                 "summary": self.summary(),
                 "furthest_behind": self.furthest_behind(),
                 "projections": self.to_frame(),
@@ -315,21 +345,38 @@ def project(
     return Projection(scenario=s, method=method, iso3=panel.iso3, years=years, paths=paths, gdp=gdp)
 
 
+def _scenario_list(scenarios: str | Path | SimScenario | Sequence[str | Path | SimScenario] | None) -> list[Any]:
+    """One scenario (a name, a path or a :class:`SimScenario`) or several; None: every bundled scenario."""
+    if scenarios is None:
+        return list(list_scenarios())
+    if isinstance(scenarios, str | Path | SimScenario):
+        return [scenarios]
+    return list(scenarios)
+
+
 def summary(
-    scenarios: Sequence[str | Path | SimScenario] | None = None,
+    scenarios: str | Path | SimScenario | Sequence[str | Path | SimScenario] | None = None,
     until: int | None = None,
     runs: int | None = None,
     seed: int | None = None,
     *,
     method: str | None = None,
 ) -> pd.DataFrame:
-    """Per scenario and year: allies meeting 3.5% and the alliance total (median and band); the allies
-    furthest behind in the last year are in ``attrs["furthest_behind"]``. Default: every bundled scenario."""
+    """Per scenario and year: allies meeting 3.5% and the alliance total (median and band).
+
+    Args:
+        scenarios: one scenario (``"baseline"``, a file or a :class:`SimScenario`) or a list of them; default: every
+            bundled scenario.
+
+    Returns:
+        One row per scenario and year. The allies furthest behind in the last year are in
+        ``attrs["furthest_behind"]`` as plain records, so results of several calls concatenate with ``pd.concat``.
+    """
     frames, behind = [], []
-    for sc in scenarios or list_scenarios():
+    for sc in _scenario_list(scenarios):
         p = project(sc, until, runs, seed, method=method)
         frames.append(p.summary())
         behind.append(p.furthest_behind())
     out = pd.concat(frames, ignore_index=True)
-    out.attrs["furthest_behind"] = pd.concat(behind, ignore_index=True)
+    out.attrs["furthest_behind"] = jsonable(pd.concat(behind, ignore_index=True))
     return out

@@ -15,7 +15,9 @@ models with unknown keys forbidden, range checks, and every problem reported wit
     threat:
       shocks: [{year: 2027, size: 1.0, fade_years: 0}]   # Crimea units; fade 0 = permanent
     us_drawdown: {share: 0.3, year: 2027}                # share of US forces in Europe withdrawn
-    us_exempt: false                                     # the US is held to the pledges
+    us_exempt: false     # true: the US is not held to the pledges and keeps its 2026 share of GDP
+    assumptions:         # printed with the results: what the scenario assumes that the data do not show
+      - The US commitment signal is assumed (kappa uniform 0-1 across runs), never fitted.
     gdp_growth: null     # % per year for every ally, or {ISO3: %}; default each ally's 2021-2026 trend
 """
 
@@ -29,6 +31,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from alliance.data.countries import resolve_country
 from alliance.dynamics.drivers import HAGUE, WALES, Pledge
 from alliance.errors import BadInput
 from alliance.io import parse_text, read_user_file, validation_lines
@@ -67,6 +70,7 @@ class SimScenario:
     us_drawdown_year: int = 2027
     us_exempt: bool = False
     gdp_growth: float | Mapping[str, float] | None = None
+    assumptions: tuple[str, ...] = ()
 
     def with_overrides(
         self, *, until: int | None = None, runs: int | None = None, seed: int | None = None
@@ -97,6 +101,7 @@ class SimScenario:
             "us_drawdown": {"share": self.us_drawdown_share, "year": self.us_drawdown_year},
             "us_exempt": self.us_exempt,
             "gdp_growth": dict(self.gdp_growth) if isinstance(self.gdp_growth, Mapping) else self.gdp_growth,
+            "assumptions": list(self.assumptions),
         }
 
 
@@ -136,6 +141,7 @@ class _ScenarioModel(_Strict):
     us_drawdown: _DrawdownModel = Field(default_factory=_DrawdownModel)
     us_exempt: bool = False
     gdp_growth: float | dict[str, float] | None = None
+    assumptions: list[str] = Field(default_factory=list)
 
 
 def _pydantic_lines(exc: ValidationError) -> list[str]:
@@ -169,7 +175,11 @@ def _check(m: _ScenarioModel, allies: Sequence[str]) -> list[str]:
     g = m.gdp_growth
     if isinstance(g, dict):
         for k, v in g.items():
-            if k not in allies:
+            try:
+                known = resolve_country(k) in allies
+            except BadInput:
+                known = False
+            if not known:
                 errs.append(f"gdp_growth.{k}: unknown ally; valid: {', '.join(allies)}")
             else:
                 _between(errs, f"gdp_growth.{k}", v, -10.0, 15.0)
@@ -211,6 +221,7 @@ def scenario_from_dict(data: Any, *, source: str | None = None) -> SimScenario:
         us_drawdown_year=m.us_drawdown.year,
         us_exempt=m.us_exempt,
         gdp_growth=m.gdp_growth,
+        assumptions=tuple(m.assumptions),
     )
 
 

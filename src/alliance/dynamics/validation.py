@@ -100,6 +100,11 @@ class SimulationBacktest(Result):
         """Mean absolute error over all test ally-years, per method."""
         return {m: float(self.errors(m).mean()) for m in METHODS}
 
+    def band_coverage(self) -> float:
+        """Share of the observed test ally-years inside the model's 5-95% band (nominal 0.90)."""
+        inside = (self.observed >= self.band[0]) & (self.observed <= self.band[1])
+        return float(inside.mean())
+
     @property
     def winner(self) -> str:
         """The method with the lowest overall MAE (ties go to the simpler method)."""
@@ -158,6 +163,10 @@ class SimulationBacktest(Result):
     def to_frame(self) -> pd.DataFrame:
         """MAE per test year (see :meth:`by_year`)."""
         return self.by_year()
+
+    @property
+    def source(self) -> str:
+        return "Source: NATO, Defence Expenditure of NATO Countries, 2026 edition (core definition); model: alliance.dynamics"
 
     @property
     def title(self) -> str:

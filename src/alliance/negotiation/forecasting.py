@@ -157,6 +157,11 @@ class Forecast(Result):
         return table
 
     @property
+    def source(self) -> str:
+        """The chart's source line: the scenario, whose file names the source of every input."""
+        return f"Source: scenario '{self.scenario.name}' (every input's source in its file); model: {self.model}"
+
+    @property
     def title(self) -> str:
         return f"{self.model} forecast: {self.scenario.title or self.scenario.name}"
 

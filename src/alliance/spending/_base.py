@@ -67,25 +67,22 @@ def accession() -> pd.Series:
 
 
 def resolve_countries(countries: Iterable[str] | str | None) -> list[str] | None:
-    """Upper-cased ISO3 codes (names are accepted too), each an ally present in NATO's spending tables.
+    """ISO3 codes of allies present in NATO's spending tables, from codes or names as people type them (``UK``,
+    ``America``, ``Turkey``, ``Holland``...; see :mod:`alliance.data.countries`).
 
     Raises:
-        BadInput: an unknown code, or Iceland (no armed forces, absent from every NATO expenditure table).
+        BadInput: an unknown name (with the nearest names suggested), or Iceland (no armed forces, absent from every
+            NATO expenditure table).
     """
+    from alliance.data.countries import resolve_country
+
     if countries is None:
         return None
-    if isinstance(countries, str):
-        countries = [countries]
     allies = data.load_allies()
-    by_code = {str(c): str(c) for c in allies["iso3"]}
-    by_name = {str(n).casefold(): str(c) for n, c in zip(allies["name"], allies["iso3"], strict=True)}
     armed = set(allies.loc[allies["has_armed_forces"], "iso3"].astype(str))
     out: list[str] = []
-    for raw in countries:
-        key = str(raw).strip()
-        code = by_code.get(key.upper()) or by_name.get(key.casefold())
-        if code is None:
-            raise BadInput(f"unknown country {raw!r}; valid ISO3 codes: {', '.join(sorted(armed))}")
+    for raw in [countries] if isinstance(countries, str) else list(countries):
+        code = resolve_country(raw)
         if code not in armed:
             raise BadInput(
                 f"country {raw!r} ({code}) has no armed forces and is absent from NATO's expenditure tables; "
@@ -120,14 +117,56 @@ def select(
     return df.reset_index(drop=True), ed, yr
 
 
+def members(year: int, countries: Sequence[str] | None = None) -> list[str]:
+    """The allies with armed forces that were members in ``year`` (restricted to ``countries`` when given)."""
+    allies = data.load_allies()
+    armed = allies[allies["has_armed_forces"] & (allies["accession_year"] <= year)]
+    codes = [str(c) for c in armed["iso3"]]
+    return [c for c in codes if countries is None or c in countries]
+
+
+def coverage_note(edition: int, year: int, have: Iterable[str], expected: Sequence[str], what: str = "a figure") -> str:
+    """One line when some allies have no figure: ``10 of 31 allies have a figure in the embedded extract of the
+    2025 edition for 2024; counts are over them only (no figure: ALB, ...)``; empty when every ally has one."""
+    got = set(have)
+    missing = [c for c in expected if c not in got]
+    if not missing:
+        return ""
+    where = f"the embedded extract of the {edition} edition" if edition in data.EDITION_TABLES else f"edition {edition}"
+    shown = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
+    why = "; Germany: not published in this edition, budget pending" if (edition, year) == (2025, 2025) else ""
+    return (
+        f"{len(expected) - len(missing)} of {len(expected)} allies have {what} in {where} for {year}; counts are over "
+        f"them only (none for {shown}{why})"
+    )
+
+
+def core_note(target: float) -> str:
+    """For a target above 3.5% of GDP: NATO's tables report core defence spending only (the Hague 5% is 3.5% core +
+    up to 1.5% related), so comparing them with the target understates what the commitment counts."""
+    if target <= 3.5 + 1e-9:
+        return ""
+    return (
+        f"target {target:g}% is above 3.5%: NATO's tables report core defence spending only, and the Hague 5% is 3.5% "
+        "core + up to 1.5% defence-related spending, which no table reports; for the commitment as agreed, compare "
+        "core with 3.5% and give related spending as an assumption (alliance.spending.hague_check, "
+        "`alliance spending hague --related ISO3=PCT`)"
+    )
+
+
 def require_columns(df: pd.DataFrame, columns: Sequence[str], edition: int, what: str) -> None:
-    """Raise BadInput when the edition does not publish a column the analysis needs."""
-    missing = [c for c in columns if c not in df.columns or df[c].isna().all()]
+    """Raise BadInput unless every ally row has every column the analysis needs (no partial alliance totals).
+
+    The 2024 edition's USD tables are not embedded and the 2025 edition's only in part, so USD-based analytics
+    (shares, Olson-Zeckhauser, paths to 2035) need the 2026 edition; the message says what is embedded.
+    """
+    missing = [c for c in columns if c not in df.columns or df[c].isna().any()]
     if missing:
-        having = [ed for ed in data.EDITIONS if not data.load_spending(ed)[list(columns)].isna().all().any()]
+        having = [ed for ed in data.EDITIONS if not data.load_spending(ed)[list(columns)].isna().any().any()]
+        embedded = data.USD_NOTES.get(edition, f"edition {edition} does not publish it")
         raise BadInput(
-            f"{what} needs {', '.join(missing)}, which edition {edition} does not publish; "
-            f"valid editions: {', '.join(str(e) for e in having)}"
+            f"{what} needs {', '.join(missing)} for every ally, which is not embedded for edition {edition} "
+            f"({embedded}); valid editions: {', '.join(str(e) for e in having)}"
         )
 
 

@@ -7,14 +7,79 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from alliance.spending._base import check_target, select, stamp
+from alliance import data
+from alliance.spending._base import check_target, core_note, coverage_note, members, resolve_countries, select, stamp
 
-__all__ = ["count_meeting", "gap_to_target", "meets_target", "ranking", "target_column"]
+__all__ = ["count_meeting", "count_text", "gap_to_target", "meets_target", "other_editions", "ranking", "target_column"]
 
 
 def target_column(target: float) -> str:
     """Column name for a target in :func:`ranking`: ``meets_2``, ``meets_3_5``, ``meets_5``."""
     return "meets_" + f"{float(target):g}".replace(".", "_")
+
+
+def _meets(
+    tgt: float,
+    edition: int | str | None,
+    year: int | str | None,
+    countries: Iterable[str] | str | None,
+    members_only: bool = True,
+) -> pd.DataFrame:
+    """:func:`meets_target` without the other editions' answers (so computing those does not recurse)."""
+    df, ed, yr = select(edition, year, countries, members_only=members_only)
+    df = df[df["pct_gdp"].notna()]
+    out = df[["iso3", "country", "year", "edition", "pct_gdp"]].copy()
+    out["target"] = tgt
+    out["meets_target"] = (out["pct_gdp"] >= tgt).astype(bool)
+    out["gap_pct_gdp"] = (tgt - out["pct_gdp"]).clip(lower=0.0)
+    out["is_estimate"] = df["is_estimate"].astype(bool)
+    out = out.sort_values(["pct_gdp", "iso3"], ascending=[False, True]).reset_index(drop=True)
+    codes = resolve_countries(countries)
+    expected = members(yr, codes) if members_only else [c for c in members(9999, codes)]
+    return stamp(
+        out,
+        ed,
+        year=yr,
+        target=tgt,
+        n_meeting=int(out["meets_target"].sum()),
+        n_allies=len(out),
+        n_members=len(expected),
+        coverage=coverage_note(ed, yr, out["iso3"].astype(str), expected),
+        core_note=core_note(tgt),
+    )
+
+
+def count_text(attrs: dict[str, object]) -> str:
+    """``28 of 31`` or, when some allies have no figure, ``30 of 30 allies with a figure (31 members)``."""
+    if attrs["n_allies"] == attrs["n_members"]:
+        return f"{attrs['n_meeting']} of {attrs['n_allies']}"
+    return f"{attrs['n_meeting']} of {attrs['n_allies']} allies with a figure ({attrs['n_members']} members)"
+
+
+def other_editions(
+    tgt: float, year: int, edition: int, countries: Iterable[str] | str | None = None
+) -> list[dict[str, object]]:
+    """The same count under every other edition that publishes ``year``, oldest first."""
+    out = []
+    for ed in data.EDITIONS:
+        if ed == edition or year not in data.valid_years(ed):
+            continue
+        a = _meets(tgt, ed, year, countries).attrs
+        out.append({k: a[k] for k in ("edition", "year", "n_meeting", "n_allies", "n_members", "coverage")})
+    return out
+
+
+def editions_note(answer: dict[str, object], others: Sequence[dict[str, object]], target: float) -> str:
+    """One line with the other editions' answers when any differs from ``answer`` (else empty)."""
+    key = ("n_meeting", "n_allies", "n_members")
+    differ = [o for o in others if tuple(o[k] for k in key) != tuple(answer[k] for k in key)]
+    if not differ:
+        return ""
+    parts = [f"edition {o['edition']}: {count_text(o)}" for o in differ]
+    return (
+        f"Other editions differ for {answer['year']} at {target:g}%: {'; '.join(parts)} "
+        f"(editions revise history and definitions; `alliance spending --compare-editions --year {answer['year']}`)"
+    )
 
 
 def meets_target(
@@ -28,38 +93,33 @@ def meets_target(
     """Which allies spend at least ``target`` % of GDP in one year of one NATO edition.
 
     Args:
-        target: share of GDP in percent (2.0, 3.5, 5.0 or any value in (0, 100]).
+        target: share of GDP in percent (2.0, 3.5, 5.0 or any value in (0, 100]). Above 3.5, ``attrs["core_note"]``
+            says that NATO's tables report core spending only (the Hague 5% includes up to 1.5% related spending).
         edition: NATO edition 2024, 2025 or 2026 (default 2026, core definition).
         year: a year the edition publishes (default: its latest).
-        countries: restrict to these allies (ISO3 codes or names).
+        countries: restrict to these allies (ISO3 codes or names as people type them).
         members_only: keep only allies that were members in ``year`` (NATO's own rule for its aggregates).
 
     Returns:
-        One row per ally with armed forces (Iceland has none and is in no NATO table), highest share first:
+        One row per ally with a figure (Iceland has no armed forces and is in no NATO table), highest share first:
         ``iso3, country, year, edition, pct_gdp, target, meets_target, gap_pct_gdp, is_estimate``, where
         ``meets_target = pct_gdp >= target`` on the figure as published and
-        ``gap_pct_gdp = max(target - pct_gdp, 0)``. ``attrs`` records edition, year, target, ``n_meeting``
-        and ``n_allies``. The 2025 edition publishes Germany for 2024 only, so its 2025 rows hold 30 allies.
+        ``gap_pct_gdp = max(target - pct_gdp, 0)``. ``attrs`` records edition, year, target, ``n_meeting``,
+        ``n_allies`` (allies with a figure), ``n_members`` (allies that were members), ``coverage`` (a note when
+        some members have no figure: the 2025 edition is embedded as a partial extract, and publishes Germany for
+        2024 only), ``other_editions`` (the same count under every other edition that publishes the year) and
+        ``editions_note`` (one line with those answers when any differs).
 
     Raises:
         BadInput: unknown edition, a year the edition does not publish, unknown country, target out of range.
     """
     tgt = check_target(target)
-    df, ed, yr = select(edition, year, countries, members_only=members_only)
-    out = df[["iso3", "country", "year", "edition", "pct_gdp"]].copy()
-    out["target"] = tgt
-    out["meets_target"] = (out["pct_gdp"] >= tgt).astype(bool)
-    out["gap_pct_gdp"] = (tgt - out["pct_gdp"]).clip(lower=0.0)
-    out["is_estimate"] = df["is_estimate"].astype(bool)
-    out = out.sort_values(["pct_gdp", "iso3"], ascending=[False, True]).reset_index(drop=True)
-    return stamp(
-        out,
-        ed,
-        year=yr,
-        target=tgt,
-        n_meeting=int(out["meets_target"].sum()),
-        n_allies=len(out),
-    )
+    out = _meets(tgt, edition, year, countries, members_only)
+    a = out.attrs
+    others = other_editions(tgt, int(a["year"]), int(a["edition"]), countries) if members_only else []
+    out.attrs["other_editions"] = others
+    out.attrs["editions_note"] = editions_note(a, others, tgt)
+    return out
 
 
 def count_meeting(
@@ -116,8 +176,9 @@ def gap_to_target(
     Because NATO rounds ``pct_gdp`` to two decimals, derived GDP carries a relative error of up to
     ``0.005 / pct_gdp`` (0.25% at 2% of GDP).
 
-    Editions 2024 and 2025 publish no USD figures: their USD columns are NaN and ``attrs["note"]`` says so;
-    no figure is ever filled in from another edition.
+    The 2024 edition's USD tables are not embedded, and the 2025 edition's only in part (current USD for 9 allies
+    in 2025): USD columns are NaN where no figure is embedded, the alliance total in USD is NaN unless every ally
+    has one, and ``attrs["note"]`` says so; no figure is ever filled in from another edition.
 
     Args:
         target: share of GDP in percent (default 3.5, the Hague core target).
@@ -130,10 +191,12 @@ def gap_to_target(
     Returns:
         ``iso3, country, year, edition, pct_gdp, target, gap_pct_gdp, gdp_usd_current_million,
         spending_usd_current_million, gap_usd_current_million, is_estimate, is_total``, largest USD gap
-        first (largest gap in % of GDP first when USD is missing).
+        first (largest gap in % of GDP first when USD is missing). ``attrs`` also holds ``coverage`` and
+        ``core_note`` as in :func:`meets_target`.
     """
     tgt = check_target(target)
     df, ed, yr = select(edition, year, countries)
+    df = df[df["pct_gdp"].notna()].reset_index(drop=True)
     out = df[["iso3", "country", "year", "edition", "pct_gdp"]].copy()
     out["target"] = tgt
     out["gap_pct_gdp"] = (tgt - out["pct_gdp"]).clip(lower=0.0)
@@ -143,7 +206,7 @@ def gap_to_target(
     out["gap_usd_current_million"] = out["gap_pct_gdp"] / 100.0 * out["gdp_usd_current_million"]
     out["is_estimate"] = df["is_estimate"].astype(bool)
     out["is_total"] = False
-    has_usd = bool(spend.notna().any())
+    has_usd = bool(spend.notna().all()) and len(spend) > 0
     key = "gap_usd_current_million" if has_usd else "gap_pct_gdp"
     out = out.sort_values([key, "pct_gdp", "iso3"], ascending=[False, True, True]).reset_index(drop=True)
 
@@ -159,7 +222,14 @@ def gap_to_target(
         "spending_usd_current_million": spent,
         "gap_usd_current_million": gap,
     }
-    note = "" if has_usd else f"edition {ed} publishes no USD figures: USD columns are NaN (use edition 2026)"
+    note = ""
+    if not has_usd:
+        n_usd = int(spend.notna().sum())
+        note = (
+            f"current USD for {n_usd} of {len(out)} allies with a % of GDP in edition {ed}, {yr} "
+            f"({data.USD_NOTES.get(ed, 'not embedded')}): USD columns are NaN where missing and the USD total is NaN"
+        )
+    codes = resolve_countries(countries)
     if total_row:
         row = pd.DataFrame(
             [
@@ -180,4 +250,13 @@ def gap_to_target(
             ]
         ).astype({"iso3": "string", "country": "string", "year": "int64", "edition": "int64"})
         out = pd.concat([out, row], ignore_index=True)
-    return stamp(out, ed, year=yr, target=tgt, total=total, note=note)
+    return stamp(
+        out,
+        ed,
+        year=yr,
+        target=tgt,
+        total=total,
+        note=note,
+        coverage=coverage_note(ed, yr, df["iso3"].astype(str), members(yr, codes)),
+        core_note=core_note(tgt),
+    )

@@ -95,6 +95,13 @@ class DEUBacktest(Result):
         return self.table.copy()
 
     @property
+    def source(self) -> str:
+        return (
+            "Source: DEU III (Arregui & Perarnaud, doi:10.34810/data53, CC BY 4.0), calibration half; "
+            "models: alliance.negotiation"
+        )
+
+    @property
     def title(self) -> str:
         return f"DEU backtest: {self.info.get('source', '')}, capability {self.info.get('capability', '')}"
 
