@@ -24,16 +24,30 @@ ISSUES = ("russia_threat", "spending_target", "flexibility", "ukraine")
 SUMMIT_OPENS = dt.date(2025, 6, 24)
 
 
-@pytest.fixture(scope="module")
-def scenario() -> Scenario:
-    return load_scenario("hague-2025")
+#: The re-sourced scenario (issue 11) and the first release's, kept as hague-2025-rules; most checks hold for both.
+NAMES = ("hague-2025", "hague-2025-rules")
+
+
+@pytest.fixture(scope="module", params=NAMES)
+def name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 @pytest.fixture(scope="module")
-def raw() -> dict[str, Any]:
-    text = (resources.files("alliance.negotiation") / "scenarios" / "hague-2025.yaml").read_text(encoding="utf-8")
+def scenario(name: str) -> Scenario:
+    return load_scenario(name)
+
+
+@pytest.fixture(scope="module")
+def raw(name: str) -> dict[str, Any]:
+    text = (resources.files("alliance.negotiation") / "scenarios" / f"{name}.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
+
+
+@pytest.fixture(scope="module")
+def rules() -> Scenario:
+    return load_scenario("hague-2025-rules")
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +66,7 @@ def _allies_only(scenario: Scenario) -> list[Actor]:
 
 
 def test_bundled_and_listed() -> None:
-    assert "hague-2025" in list_scenarios()
+    assert set(NAMES) <= set(list_scenarios())
 
 
 def test_32_allies_once_each_plus_the_chair(scenario: Scenario, raw: dict[str, Any], allies: pd.DataFrame) -> None:
@@ -163,7 +177,8 @@ def test_us_spending_position_consistent_with_the_article(scenario: Scenario, pc
     )
 
 
-def test_stated_positions_match_the_statements(scenario: Scenario) -> None:
+def test_stated_positions_match_the_statements(rules: Scenario) -> None:
+    scenario = rules  # the first release's file; the re-sourced one is checked in test_hague_resourced.py
     esp, svk, hun = (scenario.actor(n) for n in ("ESP", "SVK", "HUN"))
     assert esp.positions["spending_target"] == 2.1  # "2.1%, no more, no less"
     assert esp.positions["flexibility"] == scenario.issue("flexibility").high  # "excluded from the application"
@@ -202,10 +217,11 @@ def test_derived_positions_follow_the_documented_rules(
                 assert pos == round(float(np.clip(20 * (5 - pct.loc[a.name, 2025]) - 10, 0, 80))), a.name
             if "no statement found" in basis:
                 assert a.saliences[issue] <= 0.75, (a.name, issue)  # inferred: never above stated saliences
-    assert checked >= 80
-    isl = scenario.actor("ISL")
-    others = [a.positions["spending_target"] for a in _allies_only(scenario) if a.name != "ISL"]
-    assert isl.positions["spending_target"] == pytest.approx(float(np.median(others)))
+    assert checked >= (80 if scenario.name == "hague-2025-rules" else 35)
+    if scenario.name == "hague-2025-rules":  # Iceland's target is a rule there; a (weak) statement now
+        isl = scenario.actor("ISL")
+        others = [a.positions["spending_target"] for a in _allies_only(scenario) if a.name != "ISL"]
+        assert isl.positions["spending_target"] == pytest.approx(float(np.median(others)))
 
 
 @pytest.mark.slow

@@ -75,7 +75,8 @@ def forecast(
             "--model",
             "-m",
             help="Model: compromise, median, nash, consensus, eum, exchange, stacked, ensemble, procedural, "
-            "comma-separated, or all.",
+            "comma-separated, or all (alliance negotiate models describes them; on unseen DEU proposals none "
+            "beats the compromise).",
         ),
     ] = "all",
     rounds: Annotated[int | None, typer.Option("--rounds", "-r", help="Rounds for iterative models (eum).")] = None,
@@ -113,6 +114,23 @@ def forecast(
             print(f"{issue}: {text}")
 
 
+def models(fmt: FormatOpt = Format.table) -> None:
+    """List the models: what each computes and its figure in the project's independent test on held-out DEU
+    proposals, where no shipped model beats the compromise."""
+    from alliance.negotiation.models.catalog import model_catalog
+
+    df = model_catalog()
+    emit(df, fmt, title="Negotiation models", caption=str(df.attrs["headline"]))
+
+
+def specs(fmt: FormatOpt = Format.table) -> None:
+    """List every forecasting specification scored on DEU (the registry of docs/specifications.md): status, date
+    fixed, whether it was fixed before scoring, whether its search was inside the loop, its figures."""
+    from alliance.negotiation.backtest.registry import specs_frame
+
+    emit(specs_frame(), fmt, title="Specifications scored on DEU (calibration half; hold-out where reported)")
+
+
 def scenarios(fmt: FormatOpt = Format.table) -> None:
     """List the bundled negotiation scenarios with title, issues, actors and decision rule."""
     from alliance.negotiation.schema import scenario_catalog
@@ -120,15 +138,22 @@ def scenarios(fmt: FormatOpt = Format.table) -> None:
     emit(scenario_catalog(), fmt, title="Bundled scenarios")
 
 
-def show(scenario: ScenarioArg, fmt: FormatOpt = Format.table) -> None:
-    """Print a scenario: one row per actor and issue (table/csv), or the whole file structure (json)."""
+def show(
+    scenario: ScenarioArg,
+    fmt: FormatOpt = Format.table,
+    brief: Annotated[bool, typer.Option("--brief", help="Table: leave out the basis of each input.")] = False,
+) -> None:
+    """Print a scenario: one row per actor and issue with its basis, evidence, uncertainty and cited sources, then
+    the sources with their citations (table/csv: the rows; json: the whole file structure)."""
     from alliance.negotiation.schema import load_scenario, scenario_frame, scenario_to_dict
+    from alliance.negotiation.uncertainty import describe_uncertainty
 
     sc = load_scenario(scenario)
     if fmt is Format.json:
         emit(scenario_to_dict(sc), fmt)
         return
     frame = scenario_frame(sc)
+    frame["uncertainty"] = describe_uncertainty(sc, frame)
     if fmt is Format.csv:
         emit(frame, fmt)
         return
@@ -137,7 +162,14 @@ def show(scenario: ScenarioArg, fmt: FormatOpt = Format.table) -> None:
         for it in sc.issues
     )
     caption = f"rule: {sc.rule.kind}; chair: {sc.chair or 'none'}; issues: {issues}"
-    emit(frame.drop(columns=["basis"]), fmt, title=sc.title or sc.name, caption=caption)
+    shown = frame.drop(columns=["veto", "chair", "capability"] + (["basis"] if brief else []))
+    emit(shown, fmt, title=sc.title or sc.name, caption=caption)
+    sources = sc.metadata.get("sources")
+    if isinstance(sources, list) and sources:
+        import pandas as pd
+
+        table = pd.DataFrame([dict(s) for s in sources]).reindex(columns=["id", "date", "citation", "url"]).fillna("")
+        emit(table, fmt, title="Sources")
 
 
 def template(
@@ -163,6 +195,8 @@ app = group_app(
     run_when_empty=False,
 )
 app.command("forecast")(forecast)
+app.command("models")(models)
+app.command("specs")(specs)
 app.command("scenarios")(scenarios)
 app.command("show")(show)
 app.command("template")(template)

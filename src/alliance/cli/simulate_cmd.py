@@ -128,6 +128,14 @@ def backtest(
     fmt: FormatOpt = Format.table,
     plot: PlotOpt = None,
     method: Annotated[str, typer.Option("--method", help="Calibration errors: one-step or multi-step.")] = "one-step",
+    bands: Annotated[
+        bool,
+        typer.Option(
+            "--bands",
+            help="Instead: coverage on 2022-2026 of the raw 5-95%% band and of the 50/80/90%% bands calibrated on "
+            "rolling origins inside 2014-2021 (specification dynamics-bands-v1).",
+        ),
+    ] = False,
 ) -> None:
     """Fit on 2014-2021, forecast 2022-2026; MAE per year of the model, persistence and linear trend."""
     from alliance.dynamics import backtest as run_backtest
@@ -135,6 +143,9 @@ def backtest(
     check_plot(plot)
     if method not in ("one-step", "multi-step"):
         raise BadInput(f"--method {method!r}: valid: one-step, multi-step")
+    if bands:
+        _bands(fmt)
+        return
     res = run_backtest(method="one-step" if method == "one-step" else "multi-step")
     plot_to(res, plot)
     if fmt is Format.table:
@@ -146,6 +157,22 @@ def backtest(
         emit(res.by_year(), fmt, title="Backtest 2022-2026 (fit 2014-2021)", caption=cap)
     elif fmt is Format.csv:
         emit(res.by_year(), fmt)
+    else:
+        emit(res.to_dict(), fmt)
+
+
+def _bands(fmt: Format) -> None:
+    """Coverage of the raw and calibrated bands of the backtest forecast."""
+    from alliance.dynamics.bands import calibrated_backtest
+
+    with progress("rolling origins") as tick:
+        res = calibrated_backtest(progress=tick)
+    if fmt is Format.table:
+        factors = ", ".join(f"{int(lv * 100)}%: {q:.2f}" for lv, q in res.factors.items())
+        cap = f"factors (x the raw band's half-width) {factors}; {res.info['n_scores']} rolling-origin scores"
+        emit(res.coverage.round(3), fmt, title=res.title, caption=cap)
+    elif fmt is Format.csv:
+        emit(res.coverage, fmt)
     else:
         emit(res.to_dict(), fmt)
 

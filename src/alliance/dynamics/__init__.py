@@ -6,6 +6,8 @@ Public API, one function per question, each returning a result object (``to_fram
 - :func:`calibrate` -> :class:`Calibration`: fitted parameters with standard errors (:mod:`.fitting`);
 - :func:`backtest` -> :class:`SimulationBacktest`: fit 2014-2021, errors per year 2022-2026 of the model and two
   baselines (:mod:`.validation`);
+- :func:`calibrated_backtest` -> :class:`BandCalibration`: the backtest's bands recalibrated on rolling origins
+  inside the fit window, and their coverage (:mod:`.bands`);
 - :func:`project` -> :class:`Projection`: every ally and year of a scenario, with bands (:mod:`.projection`);
 - :func:`summary`: allies meeting 3.5% and the alliance total, per scenario and year (a DataFrame);
 - :func:`compliance` -> :class:`Compliance`: per ally P(reaching 3.5% or 5% by 2035), P(all comply), P(at least k
@@ -18,6 +20,7 @@ results: docs/dynamics.md.
 
 from __future__ import annotations
 
+from alliance.dynamics.bands import BandCalibration, calibrated_backtest
 from alliance.dynamics.comparison import ScenarioComparison, compare_scenarios
 from alliance.dynamics.fitting import Calibration, calibrate
 from alliance.dynamics.model import Drivers, Params, simulate, step
@@ -35,6 +38,7 @@ from alliance.dynamics.target_odds import Compliance, compliance
 from alliance.dynamics.validation import SimulationBacktest, backtest
 
 __all__ = [
+    "BandCalibration",
     "Calibration",
     "Compliance",
     "Drivers",
@@ -45,6 +49,7 @@ __all__ = [
     "SimulationBacktest",
     "backtest",
     "calibrate",
+    "calibrated_backtest",
     "compare_scenarios",
     "compliance",
     "default_method",

@@ -6,7 +6,10 @@ Public API (imported on first use, so ``import alliance.negotiation.models`` sta
 - :func:`forecast` (one model) and :func:`forecast_all` (several) -> :class:`Forecast`; :func:`model_names`;
   :func:`plot_forecasts` (several models on one chart);
 - the DEU backtest: :func:`load_deu`, :func:`deu_backtest` -> :class:`DEUBacktest`, :func:`cross_validate`,
-  :func:`nested_cv` (:mod:`alliance.negotiation.backtest`).
+  :func:`nested_cv` (:mod:`alliance.negotiation.backtest`);
+- predictive distributions: :func:`predictive` -> :class:`Predictive` (:mod:`alliance.negotiation.prediction`),
+  :func:`synthesis_weights` (the stacking weights of the synthesis), :func:`model_catalog` (each model with its
+  hold-out figure), :func:`resolved_uncertainty` (each scenario input's distribution).
 
 The DEU scoring function is exported as ``deu_backtest``: the name ``backtest`` here is the subpackage
 :mod:`alliance.negotiation.backtest`, and a function of that name would be replaced by the subpackage as soon as
@@ -34,6 +37,11 @@ _LAZY: dict[str, str] = {
     "load_deu": "alliance.negotiation.backtest.deu",
     "cross_validate": "alliance.negotiation.backtest.cv",
     "nested_cv": "alliance.negotiation.backtest.nested",
+    "Predictive": "alliance.negotiation.prediction",
+    "predictive": "alliance.negotiation.prediction",
+    "synthesis_weights": "alliance.negotiation.models.synthesis",
+    "model_catalog": "alliance.negotiation.models.catalog",
+    "resolved_uncertainty": "alliance.negotiation.uncertainty",
 }
 
 #: Public names whose attribute in the defining module differs.

@@ -71,6 +71,11 @@ class Actor:
         basis: issue name -> one line citing where the position and salience come from.
         chair: the actor proposes under consensus but casts no veto of its own (e.g. the Secretary General).
         title: display name (``United States``).
+        evidence: issue name -> what the position rests on: ``statement``, ``weak`` (a low-confidence statement),
+            ``rule`` (derived by a rule where no statement exists) or ``assumption``.
+        sources: issue name -> ids of the scenario's sources cited for it.
+        uncertainty: issue name -> input (``position``, ``salience``) -> distribution (the file's mapping, see
+            :mod:`alliance.negotiation.uncertainty`); key ``""`` -> ``{"capability": ...}`` for the capability.
     """
 
     name: str
@@ -82,6 +87,9 @@ class Actor:
     basis: Mapping[str, str] = field(default_factory=dict)
     chair: bool = False
     title: str = ""
+    evidence: Mapping[str, str] = field(default_factory=dict)
+    sources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    uncertainty: Mapping[str, Mapping[str, Mapping[str, object]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

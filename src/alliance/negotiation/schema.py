@@ -26,6 +26,13 @@ from alliance.errors import BadInput
 from alliance.io import atomic_write, parse_text, read_user_file, validation_lines
 from alliance.negotiation.scenario import Actor, DecisionRule, Issue, Scenario
 from alliance.negotiation.tables import NAME_RE, frame_to_dict, scenario_frame
+from alliance.negotiation.uncertainty import (
+    ActorUncertaintyModel,
+    DefaultUncertaintyModel,
+    DistributionSpec,
+    InputUncertaintyModel,
+    check_distribution,
+)
 
 __all__ = [
     "BUNDLED",
@@ -55,6 +62,8 @@ class _Strict(BaseModel):
 class SourceModel(_Strict):
     id: str
     citation: str
+    date: str = ""
+    url: str = ""
 
 
 class RuleModel(_Strict):
@@ -79,6 +88,9 @@ class ActorIssueModel(_Strict):
     salience: float
     bounds: tuple[float, float] | None = None
     basis: str = ""
+    evidence: Literal["statement", "weak", "rule", "assumption"] | None = None
+    sources: list[str] = Field(default_factory=list)
+    uncertainty: InputUncertaintyModel | None = None
 
 
 class ActorModel(_Strict):
@@ -87,6 +99,7 @@ class ActorModel(_Strict):
     capability: float
     veto: bool = True
     chair: bool = False
+    uncertainty: ActorUncertaintyModel | None = None
     issues: dict[str, ActorIssueModel] = Field(default_factory=dict)
 
 
@@ -100,14 +113,28 @@ class ScenarioModel(_Strict):
     chair: str | None = None
     capability_basis: str = ""
     sources: list[SourceModel] = Field(default_factory=list)
+    default_uncertainty: DefaultUncertaintyModel | None = None
     issues: list[IssueModel]
     actors: list[ActorModel]
 
 
 #: Which model describes the mapping found at a path (to list valid keys for an unknown one).
 _CHILDREN: dict[type[BaseModel], dict[str, type[BaseModel]]] = {
-    ScenarioModel: {"rule": RuleModel, "sources": SourceModel, "issues": IssueModel, "actors": ActorModel},
-    ActorModel: {"issues": ActorIssueModel},
+    ScenarioModel: {
+        "rule": RuleModel,
+        "sources": SourceModel,
+        "issues": IssueModel,
+        "actors": ActorModel,
+        "default_uncertainty": DefaultUncertaintyModel,
+    },
+    ActorModel: {"issues": ActorIssueModel, "uncertainty": ActorUncertaintyModel},
+    ActorIssueModel: {"uncertainty": InputUncertaintyModel},
+    InputUncertaintyModel: {"position": DistributionSpec, "salience": DistributionSpec},
+    ActorUncertaintyModel: {"capability": DistributionSpec},
+    DefaultUncertaintyModel: {
+        **{k: InputUncertaintyModel for k in ("statement", "weak", "rule", "assumption", "default")},
+        "capability": DistributionSpec,
+    },
 }
 
 
@@ -179,6 +206,7 @@ def _check(m: ScenarioModel) -> list[str]:
         for label, v in it.formulations.items():
             if not it.low <= v <= it.high:
                 errs.append(f"{p}.formulations.{label}: {rng}, got {_num(v)}")
+    errs += _check_uncertainty(m, scales)
     names: set[str] = set()
     chairs = [a.name for a in m.actors if a.chair]
     for k, a in enumerate(m.actors):
@@ -218,6 +246,44 @@ def _check(m: ScenarioModel) -> list[str]:
 
 def _num(x: float) -> str:
     return f"{x:g}"
+
+
+def _check_uncertainty(m: ScenarioModel, scales: Mapping[str, tuple[float, float]]) -> list[str]:
+    """Distributions within their input's range, cited sources declared (module docstring of ``uncertainty``)."""
+    errs: list[str] = []
+    source_ids = {s.id for s in m.sources}
+    sal = float(m.salience_scale)
+    if m.default_uncertainty is not None:
+        du = m.default_uncertainty
+        for kind in ("statement", "weak", "rule", "assumption", "default"):
+            block = getattr(du, kind)
+            if block is not None and block.salience is not None:
+                errs += check_distribution(block.salience, f"default_uncertainty.{kind}.salience", 0.0, sal)
+            if block is not None and block.position is not None:
+                d = block.position
+                if d.dist in ("discrete", "triangular") or (d.dist == "uniform" and d.half_width_share is None):
+                    errs.append(f"default_uncertainty.{kind}.position: a default must be relative (normal sd_share "
+                                "or uniform half_width_share), since issues have different scales")  # fmt: skip
+                else:
+                    errs += check_distribution(d, f"default_uncertainty.{kind}.position", -math.inf, math.inf)
+        if du.capability is not None:
+            errs += check_distribution(du.capability, "default_uncertainty.capability", 0.0, math.inf)
+    for k, a in enumerate(m.actors):
+        if a.uncertainty is not None and a.uncertainty.capability is not None:
+            errs += check_distribution(a.uncertainty.capability, f"actors[{k}].uncertainty.capability", 0.0, math.inf)
+        for issue, ai in a.issues.items():
+            q = f"actors[{k}].issues.{issue}"
+            unknown = [sid for sid in ai.sources if sid not in source_ids]
+            if unknown:
+                errs.append(f"{q}.sources: unknown source(s) {', '.join(unknown)}; declare them under sources")
+            if ai.uncertainty is None or issue not in scales:
+                continue
+            lo, hi = scales[issue]
+            if ai.uncertainty.position is not None:
+                errs += check_distribution(ai.uncertainty.position, f"{q}.uncertainty.position", lo, hi)
+            if ai.uncertainty.salience is not None:
+                errs += check_distribution(ai.uncertainty.salience, f"{q}.uncertainty.salience", 0.0, sal)
+    return errs
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -269,6 +335,9 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) ->
             basis={k: v.basis for k, v in a.issues.items() if v.basis},
             chair=a.chair or a.name == chair,
             title=a.title,
+            evidence={k: v.evidence for k, v in a.issues.items() if v.evidence},
+            sources={k: tuple(v.sources) for k, v in a.issues.items() if v.sources},
+            uncertainty=_uncertainty_of(a),
         )
         for a in m.actors
     )
@@ -278,7 +347,9 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) ->
     if m.capability_basis:
         metadata["capability_basis"] = m.capability_basis
     if m.sources:
-        metadata["sources"] = [s.model_dump() for s in m.sources]
+        metadata["sources"] = [s.model_dump(exclude_defaults=True) for s in m.sources]
+    if m.default_uncertainty is not None:
+        metadata["default_uncertainty"] = m.default_uncertainty.model_dump(exclude_none=True)
     return Scenario(
         name=m.name,
         issues=issues,
@@ -289,6 +360,20 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) ->
         metadata=metadata,
         title=m.title,
     )
+
+
+def _uncertainty_of(a: ActorModel) -> dict[str, dict[str, dict[str, Any]]]:
+    """The actor's distributions as plain mappings: issue -> input -> spec; ``""`` -> capability."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    if a.uncertainty is not None and a.uncertainty.capability is not None:
+        out[""] = {"capability": a.uncertainty.capability.model_dump(exclude_none=True)}
+    for issue, ai in a.issues.items():
+        if ai.uncertainty is not None:
+            per = {k: v.model_dump(exclude_none=True) for k, v in (("position", ai.uncertainty.position),
+                                                                 ("salience", ai.uncertainty.salience)) if v is not None}  # fmt: skip
+            if per:
+                out[issue] = per
+    return out
 
 
 def _clean(x: float) -> float | int:
@@ -324,6 +409,8 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
         out["capability_basis"] = str(scenario.metadata["capability_basis"])
     if scenario.metadata.get("sources"):
         out["sources"] = [dict(s) for s in scenario.metadata["sources"]]  # type: ignore[attr-defined]
+    if scenario.metadata.get("default_uncertainty"):
+        out["default_uncertainty"] = dict(scenario.metadata["default_uncertainty"])  # type: ignore[call-overload]
     issues = []
     for it in scenario.issues:
         d: dict[str, Any] = {"name": it.name}
@@ -350,6 +437,8 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
             ad["veto"] = False
         if a.chair and scenario.chair != a.name:
             ad["chair"] = True
+        if "" in a.uncertainty:
+            ad["uncertainty"] = {k: dict(v) for k, v in a.uncertainty[""].items()}
         per: dict[str, Any] = {}
         for issue in scenario.issue_names:
             pos = a.positions.get(issue)
@@ -360,6 +449,12 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
                 e["bounds"] = [_clean(a.bounds[issue][0]), _clean(a.bounds[issue][1])]
             if a.basis.get(issue):
                 e["basis"] = a.basis[issue]
+            if a.evidence.get(issue):
+                e["evidence"] = a.evidence[issue]
+            if a.sources.get(issue):
+                e["sources"] = list(a.sources[issue])
+            if a.uncertainty.get(issue):
+                e["uncertainty"] = {k: dict(v) for k, v in a.uncertainty[issue].items()}
             per[issue] = e
         ad["issues"] = per
         actors.append(ad)

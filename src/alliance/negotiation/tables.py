@@ -130,7 +130,8 @@ def _truthy(v: object) -> bool:
 
 
 def scenario_frame(scenario: Scenario) -> pd.DataFrame:
-    """One row per actor and issue: capability, position, salience (0-1), veto, chair, bounds, basis."""
+    """One row per actor and issue: capability, position, salience (0-1), veto, chair, bounds, basis, evidence
+    (statement / weak / rule / assumption, where stated) and the ids of the sources cited."""
     rows = []
     for a in scenario.actors:
         for issue in scenario.issue_names:
@@ -150,6 +151,8 @@ def scenario_frame(scenario: Scenario) -> pd.DataFrame:
                     "lower_bound": math.nan if b is None else float(b[0]),
                     "upper_bound": math.nan if b is None else float(b[1]),
                     "basis": a.basis.get(issue, ""),
+                    "evidence": a.evidence.get(issue, ""),
+                    "sources": ", ".join(a.sources.get(issue, ())),
                 }
             )
     return pd.DataFrame(rows)

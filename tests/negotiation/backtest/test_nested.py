@@ -78,6 +78,9 @@ def test_nested_cv_figures_are_reproducible_and_paired(small) -> None:
     assert a.summary == b.summary
     s = a.summary
     assert s["n"] == 220 and s["mae_compromise_equal"] == pytest.approx(24.09, abs=0.005)
+    # the design space was shaped on these issues: the figure is labelled, never presented as honest
+    assert s["search_inside_loop"] is False and not a.search_inside_loop and s["specification"] == "ensemble-v1"
+    assert "OPTIMISTIC" in a.title and "MAE (optimistic)" in a.comparison_frame().columns
     assert s["mae_compromise_votes"] == pytest.approx(23.717, abs=0.001)
     for ref in ("equal", "votes", "same_capability"):
         lo, hi = s[f"difference_vs_compromise_{ref}_ci95"]
@@ -247,7 +250,7 @@ def test_fixed_design_is_plain_cv_without_selection(small) -> None:
 @pytest.mark.slow
 def test_ensemble_batch_path_in_the_backtest_equals_solve(votes) -> None:
     from alliance.negotiation.backtest.deu import deu_batch
-    from alliance.negotiation.backtest.scoring import _model_forecast
+    from alliance.negotiation.backtest.forecasts import _model_forecast
 
     sub = votes[::11]
     fast = _model_forecast("ensemble", sub, deu_batch(sub), {})

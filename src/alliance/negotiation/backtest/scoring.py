@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -26,88 +26,15 @@ import pandas as pd
 
 from alliance.errors import BadInput
 from alliance.io import jsonable, mpl_figure
-from alliance.negotiation.backtest.deu import DEUBatch, deu_batch, model_batch, rule_thresholds
+from alliance.negotiation.backtest.deu import deu_batch
 from alliance.negotiation.backtest.folds import cluster_bootstrap_counts
+from alliance.negotiation.backtest.forecasts import BASELINES, _baseline_forecasts, forecast_matrix
 from alliance.negotiation.scenario import Scenario
 from alliance.results import Result, frame_table
 
 __all__ = ["BASELINES", "DEUBacktest", "backtest", "forecast_matrix", "reference_figures"]
 
-#: Reference forecasts scored beside the models (not registry models).
-BASELINES: tuple[str, ...] = ("baseline_mean", "baseline_median_actor", "baseline_midpoint")
-#: Models whose batch kernel gives the same forecast as ``solve`` on padded DEU issues (no decision rule needed).
-_BATCH_SAFE: frozenset[str] = frozenset({"compromise", "stacked", "ensemble"})
 _BASELINE_MODEL = "compromise"
-
-
-def _baseline_forecasts(b: DEUBatch) -> dict[str, np.ndarray]:
-    with np.errstate(all="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            mean = np.nanmean(b.positions, axis=1)
-            med = np.nanmedian(b.positions, axis=1)
-    return {"baseline_mean": mean, "baseline_median_actor": med, "baseline_midpoint": np.full(len(b), 50.0)}
-
-
-def _capability_sets(scenarios: Sequence[Scenario], own: np.ndarray) -> dict[str, np.ndarray]:
-    """``{set: (issues, 30)}`` alternative capabilities from ``metadata["capability_sets"]`` (the ensemble's
-    population schemes); an actor or issue without one keeps its own capability, as ``ensemble.solve`` does."""
-    from alliance.negotiation.backtest.deu import ACTORS
-
-    index = {a: k for k, a in enumerate(ACTORS)}
-    out: dict[str, np.ndarray] = {}
-    for i, sc in enumerate(scenarios):
-        raw = sc.metadata.get("capability_sets") if sc.metadata else None
-        if not isinstance(raw, dict):
-            continue
-        for name, caps in raw.items():
-            arr = out.setdefault(str(name), own.copy())
-            for actor, cap in caps.items():
-                if actor in index:
-                    arr[i, index[actor]] = float(cap)
-    return out
-
-
-def _model_forecast(name: str, scenarios: Sequence[Scenario], b: DEUBatch, opts: dict[str, Any]) -> np.ndarray:
-    """``(issues,)`` forecasts of one registry model (batch kernel where safe, else ``solve`` per issue)."""
-    from alliance.negotiation.models import get_model, model_module
-
-    solver = get_model(name)
-    mod = model_module(name)
-    if name in _BATCH_SAFE and mod is not None and hasattr(mod, "solve_batch") and not opts:
-        mb, colegis = model_batch(b)
-        share, by_cap = rule_thresholds(scenarios)
-        mb = replace(
-            mb,
-            co_legislator=colegis,
-            threshold=share,
-            by_capability=by_cap,
-            capability_sets=_capability_sets(scenarios, mb.capability),
-        )
-        return np.asarray(mod.solve_batch(mb).outcome)[:, 0]
-    out = np.full(len(scenarios), np.nan)
-    for i, sc in enumerate(scenarios):
-        try:
-            res = solver(sc, **opts)
-        except BadInput:
-            raise
-        except Exception:  # a model failing on one issue cannot forecast it; counted as missing
-            continue
-        val = np.asarray(res.outcome, dtype=float)
-        out[i] = val[0] if val.size else np.nan
-    return out
-
-
-def forecast_matrix(
-    scenarios: Sequence[Scenario], models: Sequence[str], opts: dict[str, Any] | None = None
-) -> pd.DataFrame:
-    """Forecasts of each model (columns, baselines included) for each issue (rows, indexed by issue id)."""
-    b = deu_batch(scenarios)
-    base = _baseline_forecasts(b)
-    cols = {m: (base[m] if m in base else _model_forecast(m, scenarios, b, dict(opts or {}))) for m in models}
-    return pd.DataFrame(cols, index=pd.Index(b.issue, name="issue"))
 
 
 def _resolve_models(models: str | Sequence[str]) -> list[str]:
@@ -149,12 +76,19 @@ class DEUBacktest(Result):
         breakdown: MAE and n per model by procedure (COD/CNS) and Council voting rule (QMV/Unanimity).
         forecasts: issue x model forecasts, with ``outcome``, ``proposal``, ``procedure``, ``voting_rule``.
         info: the settings and counts (scored issues, common set, bootstrap reps and seed, source, capability).
+        distributions: with ``scores=True``, one row per model: its predictive distribution (conformal from the
+            shipped calibration-half residuals, or its own) scored by CRPS, coverage and width of the 50/80/95%
+            intervals, PIT and log score, with intervals over proposals and paired differences against the
+            compromise (:func:`~alliance.negotiation.backtest.distributions.score_predictives`); else None.
+        pit: with ``scores=True``, model -> PIT histogram.
     """
 
     table: pd.DataFrame
     breakdown: pd.DataFrame
     forecasts: pd.DataFrame = field(repr=False)
     info: dict[str, Any] = field(default_factory=dict)
+    distributions: pd.DataFrame | None = None
+    pit: dict[str, Any] | None = field(default=None, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per model (see :attr:`table`)."""
@@ -214,9 +148,21 @@ class DEUBacktest(Result):
         )
         return text + (f". Note: {info['caveat']}" if "caveat" in info else "")
 
+    def distributions_frame(self) -> pd.DataFrame:
+        """The distributional scores for reading (empty without ``scores=True``)."""
+        from alliance.negotiation.backtest.distributions import readable_scores
+
+        return readable_scores(self.distributions) if self.distributions is not None else pd.DataFrame()
+
     def __rich_console__(self, console: Any, options: Any) -> Any:
         yield frame_table(self.compact_frame(), title=self.title, caption=self.caption())
         yield frame_table(self.breakdown_frame(), title="MAE by procedure and voting rule")
+        if self.distributions is not None:
+            yield frame_table(
+                self.distributions_frame(),
+                title="Predictive distributions (conformal from calibration-half residuals, or the model's own)",
+                caption=f"{self.info.get('scores_note', '')}",
+            )
 
     def _repr_html_(self) -> str:
         import html
@@ -226,7 +172,10 @@ class DEUBacktest(Result):
 
     def to_dict(self) -> dict[str, Any]:
         """The settings and counts (``info``), one record per model and the breakdown."""
-        return jsonable({"info": self.info, "models": self.table, "breakdown": self.breakdown})
+        out = {"info": self.info, "models": self.table, "breakdown": self.breakdown}
+        if self.distributions is not None:
+            out |= {"distributions": self.distributions, "pit": self.pit}
+        return jsonable(out)
 
     def figure(self, backend: str = "matplotlib") -> Any:
         """Each model's MAE with its 95% interval, the compromise model's MAE as a reference line."""
@@ -275,6 +224,7 @@ def backtest(
     bootstrap: int = 2000,
     seed: int = 20261127,
     baselines: bool = True,
+    scores: bool = False,
     **opts: Any,
 ) -> DEUBacktest:
     """Score models on every issue with an outcome and at least one coded actor.
@@ -285,6 +235,9 @@ def backtest(
         bootstrap: cluster-bootstrap replicates (resampling proposals); 0 for no intervals.
         seed: the bootstrap seed (the intervals are reproducible).
         baselines: also score the plain mean, the median actor and the scale midpoint.
+        scores: also score every model's predictive distribution (CRPS, 50/80/95% interval coverage and width,
+            PIT, log score): conformal from the residuals shipped for the load's capability setting (computed
+            out-of-fold on the calibration half), or the model's own (choice, synthesis).
         **opts: passed to every model's ``solve``.
 
     Returns:
@@ -384,14 +337,43 @@ def backtest(
             "issues it could not forecast, 'mae_own' is its MAE on the issues it did forecast"
         ),
     }
-    fitted = [m for m in ("stacked", "ensemble") if m in names]
+    dist, pit = (None, None)
+    if scores and not opts:
+        dist, pit = _distribution_scores(scenarios, [m for m in chosen if m not in BASELINES], scored, bootstrap, seed)
+        info["scores_note"] = (
+            "distributions: conformal ones use residuals shipped from the calibration half (out-of-fold); on that "
+            "half they are in-sample for coverage: honest calibration-half figures come from --cv 5 --scores"
+        )
+    fitted = [m for m in ("stacked", "ensemble", "choice", "synthesis") if m in names]
     if fitted and src == "deu-calibration":
         info["caveat"] = (
             f"the parameters of {' and '.join(fitted)} were fitted on this calibration half, so their figures here "
             "are in-sample; out-of-sample accuracy comes from the nested cross-validation (`alliance negotiate backtest deu-calibration --cv 5 --nested`) "
             "(docs/backtest.md, Headline)"
         )
-    return DEUBacktest(table=table, breakdown=breakdown, forecasts=forecasts, info=info)
+    return DEUBacktest(table=table, breakdown=breakdown, forecasts=forecasts, info=info, distributions=dist, pit=pit)
+
+
+def _distribution_scores(
+    scenarios: Sequence[Scenario], models: Sequence[str], scored: np.ndarray, bootstrap: int, seed: int
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Every model's predictive distribution scored on the scored issues (one evaluation, no refit)."""
+    from alliance.negotiation.backtest.distributions import score_predictives, summary_rows
+    from alliance.negotiation.backtest.forecasts import deu_predictives
+    from alliance.negotiation.backtest.scoring_rules import pit_histogram
+
+    b = deu_batch(scenarios)
+    preds = deu_predictives(scenarios, models)
+    rng = np.random.default_rng(0)
+    y = b.outcome[scored]
+    per: dict[str, dict[str, np.ndarray]] = {}
+    for m, p in preds.items():
+        kind = "conformal" if p.kind == "conformal" else p.kind
+        sub = p.take(scored)
+        per[f"{m}|{kind}"] = {k: v[None, :] for k, v in score_predictives(sub, y, rng).items()}
+    table = summary_rows(per, b.proposal[scored].astype(str), bootstrap, seed)
+    pit = {key: pit_histogram(sc["pit"].ravel()) for key, sc in per.items()}
+    return table, pit
 
 
 def reference_figures(scenarios: Sequence[Scenario]) -> dict[str, float]:

@@ -36,6 +36,8 @@ MODEL_MODULES: dict[str, str] = {
     "stacked": "alliance.negotiation.models.stacked",
     "procedural": "alliance.negotiation.models.procedural",
     "ensemble": "alliance.negotiation.models.ensemble",
+    "choice": "alliance.negotiation.models.choice",
+    "synthesis": "alliance.negotiation.models.synthesis",
 }
 
 #: Available models: name -> solver (filled from MODEL_MODULES on import, and by :func:`register`).

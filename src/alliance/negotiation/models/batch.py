@@ -61,6 +61,8 @@ class Batch:
         actors: the actors' names (lets a model option name an actor, e.g. ``co_legislator="ep"``); may be empty.
         rule: the decision rule of every run (consensus or qmv; the ``nash`` and ``consensus`` models).
         co_legislator: ``(R, A)`` bool, a second institutional actor (the EP in DEU scenarios), or None.
+        agenda_setter: ``(R, A)`` bool, the actor named ``metadata["agenda_setter"]`` (the choice model's setter
+            feature), or None.
         threshold: ``(R,)`` share of the voters' weight a proposal needs (procedural feature), or None for the
             rule's (:func:`rule_threshold`).
         by_capability: the voters of the procedural feature are weighed by capability (else counted); None for
@@ -81,6 +83,7 @@ class Batch:
     actors: tuple[str, ...] = ()
     rule: DecisionRule = field(default_factory=DecisionRule)
     co_legislator: np.ndarray | None = None
+    agenda_setter: np.ndarray | None = None
     threshold: np.ndarray | None = None
     by_capability: bool | None = None
     capability_sets: Mapping[str, np.ndarray] = field(default_factory=dict)
@@ -118,6 +121,7 @@ class Batch:
             lower_bound=self.lower_bound[runs],
             upper_bound=self.upper_bound[runs],
             co_legislator=None if self.co_legislator is None else self.co_legislator[runs],
+            agenda_setter=None if self.agenda_setter is None else self.agenda_setter[runs],
             threshold=None if self.threshold is None else self.threshold[runs],
             capability_sets={k: v[runs] for k, v in self.capability_sets.items()},
         )
@@ -228,10 +232,13 @@ def batch_from_scenario(scenario: Scenario, runs: int = 1) -> Batch:
     base = batch_from_arrays(scenario.arrays(), runs=runs, chair=chair_mask(scenario))
     names = scenario.actor_names
     meta = scenario.metadata or {}
-    colegis_name = meta.get("co_legislator")
-    colegis = None
-    if colegis_name and str(colegis_name) in names:
-        colegis = np.repeat(np.array([n == str(colegis_name) for n in names])[None, :], runs, axis=0)
+
+    def named(key: str) -> np.ndarray | None:
+        who = meta.get(key)
+        if not who or str(who) not in names:
+            return None
+        return np.repeat(np.array([n == str(who) for n in names])[None, :], runs, axis=0)
+
     sets: dict[str, np.ndarray] = {}
     raw = meta.get("capability_sets")
     if isinstance(raw, Mapping):
@@ -240,7 +247,14 @@ def batch_from_scenario(scenario: Scenario, runs: int = 1) -> Batch:
             if isinstance(caps, Mapping):
                 row = np.array([float(caps.get(n, own[n])) for n in names])
                 sets[str(set_name)] = np.repeat(row[None, :], runs, axis=0)
-    return replace(base, actors=names, rule=scenario.rule, co_legislator=colegis, capability_sets=sets)
+    return replace(
+        base,
+        actors=names,
+        rule=scenario.rule,
+        co_legislator=named("co_legislator"),
+        agenda_setter=named("agenda_setter"),
+        capability_sets=sets,
+    )
 
 
 def co_legislator_mask(batch: Batch, name: str | None) -> np.ndarray | None:
