@@ -34,7 +34,11 @@ def _loaded(*args: str) -> list[str]:
     [
         (("brief", "--format", "json"), {"scipy", "matplotlib", "plotly", "numba"}),
         (("simulate", "--until", "2035", "--format", "csv"), {"scipy.optimize", "scipy.stats", "numba"}),
-        (("negotiate", "hague-2025", "--model", "all", "--format", "json"), {"scipy", "matplotlib", "plotly", "numba"}),
+        # the choice model uses scipy.special's normal CDF; nothing needs scipy.stats or scipy.optimize
+        (
+            ("negotiate", "hague-2025", "--model", "all", "--format", "json"),
+            {"scipy.stats", "scipy.optimize", "matplotlib", "plotly", "numba"},
+        ),
         (("backtest", "deu-calibration", "--model", "compromise", "--format", "json"), {"scipy", "numba"}),
     ],
 )
