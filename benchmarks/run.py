@@ -63,7 +63,15 @@ BATCH = {
     "stacked": 5_000,
     "procedural": 100_000,
     "ensemble": 500,
+    "choice": 20_000,
 }
+
+
+def batched_models() -> list[str]:
+    """The registered models with a batch kernel (``synthesis`` pools the others per scenario: none)."""
+    return [n for n in model_names() if hasattr(model_module(n), "solve_batch")]
+
+
 SIZES = (8, 16, 32, 64, 128, 256)
 #: The commands of issue 9's table.
 COMMANDS = (
@@ -126,7 +134,7 @@ def model_rows(quick: bool) -> list[dict[str, Any]]:
     rng = np.random.default_rng(20250624)
     rows = []
     variants: list[tuple[str, str, dict[str, Any]]] = []
-    for name in model_names():
+    for name in batched_models():
         if name == "eum":
             variants += [("eum", f"eum, {e} engine", {"engine": e}) for e in engines()]
             variants += [("eum", f"eum PROGRAM, {e} engine", {"engine": e, **eum.PROGRAM}) for e in engines()]
@@ -139,7 +147,7 @@ def model_rows(quick: bool) -> list[dict[str, Any]]:
         if engine:
             os.environ["ALLIANCE_EUM_ENGINE"] = engine
         try:
-            size = BATCH[name] // (10 if quick else 1)
+            size = BATCH.get(name, 1_000) // (10 if quick else 1)
             one = perturbed(batch_from_scenario(sc, runs=1), rng)
             many = perturbed(batch_from_scenario(sc, runs=size), rng)
             single = cpu_median(lambda m=mod, b=one, o=opts: m.solve_batch(b, **o), 5 if quick else 15)
@@ -165,7 +173,7 @@ def scaling_rows(quick: bool) -> tuple[list[dict[str, Any]], dict[str, float]]:
     sizes = SIZES[:4] if quick else SIZES
     table: list[dict[str, Any]] = []
     exponents: dict[str, float] = {}
-    names = [n for n in model_names() if n != "eum"] + [f"eum ({e})" for e in engines()]
+    names = [n for n in batched_models() if n != "eum"] + [f"eum ({e})" for e in engines()]
     for label in names:
         name = label.split(" ")[0]
         mod = model_module(name)
