@@ -93,8 +93,9 @@ def _notes(res: dict[str, Any]) -> list[str]:
     if neg is not None:
         out.append(
             f"- `negotiate --model all` ({neg['cpu']:.2f} s CPU): starting Python with pandas, NumPy, Typer and Rich, "
-            "loading and validating the scenario, then nine forecasts, each with its 99 perturbed variants in one "
-            "batch; the EUM's variants are the largest part (in the NumPy kernel: `engine='auto'` does not load numba "
+            "loading and validating the scenario, then a forecast per model, each with its 99 perturbed variants in "
+            "one batch (except `synthesis`, which pools the other models per scenario and re-solves its variants one "
+            "by one); the EUM's variants are the largest batched part (in the NumPy kernel: `engine='auto'` does not load numba "
             f"for a call this size, since loading it costs {res.get('numba', {}).get('cached', float('nan')):.2f} s). "
             "`simulate`, `brief` and `backtest` spend most of their time importing pandas, NumPy, Typer and Rich "
             "(`python -X importtime`)."
