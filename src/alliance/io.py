@@ -1,8 +1,8 @@
 """File input and output shared by every module: atomic writes, YAML/JSON parsing with one-line errors, JSON-ready
 values and figures.
 
-Results are written atomically: to a uniquely named temporary file in the target's folder, then renamed over the
-target (``os.replace``), so a reader never sees a half-written file and an interrupted write leaves the old one.
+Results are written atomically (:mod:`alliance.atomic`): to a temporary file in the target's folder, flushed, then
+renamed over the target, so a reader never sees a half-written file and an interrupted write leaves the old one.
 
 Figures: :func:`save_figure` is the one writer of charts. ``.png`` and ``.svg`` are matplotlib figures; ``.html``
 is always an interactive plotly page with plotly.js inlined (works offline). Every ``plot`` function and method
@@ -18,13 +18,13 @@ import json
 import math
 import os
 import sys
-import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from alliance.atomic import atomic_write, check_output_path, staged_writes
 from alliance.errors import BadInput, one_of
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ __all__ = [
     "atomic_write",
     "add_source_line",
     "check_figure_path",
+    "check_output_path",
     "figure_backend",
     "column_decimals",
     "frame_records",
@@ -48,40 +49,10 @@ __all__ = [
     "read_user_file",
     "round_frame",
     "save_figure",
+    "staged_writes",
     "tidy_float",
     "validation_lines",
 ]
-
-
-def atomic_write(path: str | os.PathLike[str], content: bytes | str | Callable[[str], None]) -> Path:
-    """Write ``content`` to ``path`` atomically.
-
-    Args:
-        path: the target file; its folder must exist.
-        content: bytes, text (UTF-8), or a function that writes the file whose name it is given (for
-            ``fig.savefig`` and the like).
-
-    Raises:
-        BadInput: the folder does not exist.
-    """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise BadInput(f"cannot write {str(target)!r}: folder {str(folder)!r} does not exist")
-    # Created with mode 0o666 so the umask applies as for any file (mkstemp would make it 0600).
-    tmp = str(folder / f".{target.name}.{os.getpid()}.{uuid.uuid4().hex}{target.suffix}")
-    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    try:
-        if callable(content):
-            content(tmp)
-        else:
-            with open(tmp, "wb") as fh:
-                fh.write(content.encode("utf-8") if isinstance(content, str) else content)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
 
 
 def read_user_file(path: str | os.PathLike[str], what: str, suffixes: Sequence[str] | None = None) -> tuple[str, str]:
@@ -282,7 +253,8 @@ _SUFFIX_TEXT = ".png, .svg or .html"
 
 
 def check_figure_path(path: str | os.PathLike[str], what: str = "plot file") -> Path:
-    """The path of a chart to write: its suffix is one of :data:`FIGURE_SUFFIXES` and its folder exists.
+    """The path of a chart to write: its suffix is one of :data:`FIGURE_SUFFIXES` and it can be written
+    (:func:`~alliance.atomic.check_output_path`: the folder exists, the target is not a folder, the name fits).
 
     Called before any work is done, so a bad file name fails at once; ``what`` names the argument in the
     message (the CLI passes ``--plot``).
@@ -290,10 +262,7 @@ def check_figure_path(path: str | os.PathLike[str], what: str = "plot file") -> 
     target = Path(path)
     if target.suffix.lower() not in FIGURE_SUFFIXES:
         raise BadInput(f"{what} {str(target)!r}: the file must end in {_SUFFIX_TEXT}")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise BadInput(f"{what} {str(target)!r}: folder {str(folder)!r} does not exist")
-    return target
+    return check_output_path(target, what)
 
 
 def figure_backend(path: str | os.PathLike[str] | None = None, backend: str | None = None) -> str:

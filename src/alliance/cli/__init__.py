@@ -14,7 +14,14 @@ traceback.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from typing import NoReturn
 
 import typer
 from typer._click import exceptions as _cx  # Typer >= 0.29 vendors its own click
@@ -49,35 +56,109 @@ app.add_typer(negotiate_cmd.scenario_app, name="scenario", hidden=True)
 app.command("backtest", hidden=True)(backtest_cmd.deu_backtest)
 
 
+#: Exit status when the reader of standard output goes away (``alliance spending -f csv | head -1``): 128 + SIGPIPE,
+#: what a shell reports for a program the closed pipe ended.
+EXIT_PIPE = 141
+#: Exit status after Ctrl-C (128 + SIGINT); SIGTERM and SIGHUP end with 128 + their number (143, 129).
+EXIT_INTERRUPTED = 130
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: run the app and turn errors into one line and an exit code."""
+    """Console entry point: run the app and turn errors into one line and an exit code.
+
+    0 ok, 1 failed, 2 bad input (including a file or standard output that cannot be written), 130 interrupted
+    (Ctrl-C), 143 terminated (SIGTERM; 129 SIGHUP), 141 standard output closed by its reader. Ctrl-C and SIGTERM raise an
+    exception in the command, so every temporary file is removed on the way out.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
+    with _signals() as received:
+        try:
+            rc = app(args=args, prog_name="alliance", standalone_mode=False)
+            sys.stdout.flush()
+        except SystemExit as exc:  # Typer ends a closed pipe with sys.exit(1) inside its OSError handler
+            if _is_broken_pipe(exc.__context__):
+                _pipe_closed()
+            raise
+        except KeyboardInterrupt:
+            rc = EXIT_INTERRUPTED
+        except typer.Exit as exc:
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            _fail("alliance: aborted", EXIT_INTERRUPTED)
+        except _cx.NoArgsIsHelpError as exc:  # bare command: show its help
+            print(exc.format_message())
+            sys.exit(0)
+        except _cx.UsageError as exc:  # bad flag, bad choice, missing argument
+            msg = " ".join(exc.format_message().split())
+            _fail(f"alliance: error: {msg}", 2)
+        except _cx.ClickException as exc:
+            _fail(f"alliance: error: {' '.join(exc.format_message().split())}", exc.exit_code)
+        except BadInput as exc:
+            _fail(f"alliance: error: {exc}", 2)
+        except AllianceError as exc:
+            _fail(f"alliance: failed: {exc}", 1)
+        except OSError as exc:
+            if _is_broken_pipe(exc):
+                _pipe_closed()
+            where = f"{exc.filename!r}" if exc.filename else "to standard output"
+            _fail(f"alliance: error: cannot write {where}: {exc.strerror or exc}", 2)
+    if rc == EXIT_INTERRUPTED:  # Typer turns KeyboardInterrupt into a returned 130
+        signum = received[-1] if received else signal.SIGINT
+        if signum == signal.SIGINT:
+            _fail("alliance: interrupted", EXIT_INTERRUPTED)
+        _fail(f"alliance: terminated ({signal.Signals(signum).name})", 128 + signum)
+    sys.exit(rc if isinstance(rc, int) else 0)
+
+
+def _fail(line: str, code: int) -> NoReturn:
+    """One line on stderr and the exit code (standard output is flushed quietly first: a full disk or a closed pipe
+    must not add a traceback at exit)."""
     try:
-        app(args=args, prog_name="alliance", standalone_mode=False)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        print("alliance: aborted", file=sys.stderr)
-        sys.exit(130)
-    except _cx.NoArgsIsHelpError as exc:  # bare command: show its help
-        print(exc.format_message())
-        sys.exit(0)
-    except _cx.UsageError as exc:  # bad flag, bad choice, missing argument
-        msg = " ".join(exc.format_message().split())
-        print(f"alliance: error: {msg}", file=sys.stderr)
-        sys.exit(2)
-    except _cx.ClickException as exc:
-        print(f"alliance: error: {' '.join(exc.format_message().split())}", file=sys.stderr)
-        sys.exit(exc.exit_code)
-    except BadInput as exc:
-        print(f"alliance: error: {exc}", file=sys.stderr)
-        sys.exit(2)
-    except AllianceError as exc:
-        print(f"alliance: failed: {exc}", file=sys.stderr)
-        sys.exit(1)
-    except BrokenPipeError:
-        sys.exit(0)
-    except KeyboardInterrupt:
-        print("alliance: interrupted", file=sys.stderr)
-        sys.exit(130)
-    sys.exit(0)
+        sys.stdout.flush()
+    except OSError:
+        _silence_stdout()
+    print(line, file=sys.stderr)
+    sys.exit(code)
+
+
+def _is_broken_pipe(exc: BaseException | None) -> bool:
+    return isinstance(exc, OSError) and exc.errno == errno.EPIPE
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's last flush at exit cannot fail again (the
+    recommendation of the Python docs for SIGPIPE)."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ is not None else 1)
+        os.close(devnull)
+    if sys.__stdout__ is not None:
+        sys.stdout = sys.__stdout__
+
+
+def _pipe_closed() -> NoReturn:
+    """The reader of standard output went away: stop quietly with :data:`EXIT_PIPE`."""
+    _silence_stdout()
+    sys.exit(EXIT_PIPE)
+
+
+@contextlib.contextmanager
+def _signals() -> Iterator[list[int]]:
+    """While the command runs, SIGTERM (and SIGHUP) raise KeyboardInterrupt like Ctrl-C does, so ``finally`` blocks
+    run and temporary files go; yields the list of signals received. Handlers are restored afterwards."""
+    received: list[int] = []
+
+    def handler(signum: int, frame: object) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+            if sig is not None:
+                previous[sig] = signal.signal(sig, handler)
+    try:
+        yield received
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)

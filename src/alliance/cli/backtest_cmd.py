@@ -116,10 +116,18 @@ def _nested_cv(
         emit(res.to_dict(), fmt)
 
 
-def _check(cv: int | None, cv_seeds: int, nested: bool, design: str | None, pool: str, scores: bool) -> None:
+def _check(
+    cv: int | None, cv_seeds: int, nested: bool, design: str | None, pool: str, scores: bool, plot: Path | None
+) -> None:
     """Flag combinations: --nested/--design need --cv; --cv-seeds >= 1; --pool is one of the pools; --scores goes
-    with plain scoring or --cv, not with --nested/--design."""
+    with plain scoring or --cv, not with --nested/--design; --plot goes with plain scoring (the cross-validations
+    have no chart)."""
     from alliance.negotiation.backtest import POOLS
+
+    if plot is not None and cv is not None:
+        raise BadInput(
+            "--plot does not combine with --cv (cross-validation has no chart); drop --cv to plot the scores"
+        )
 
     if scores and (nested or design is not None):
         raise BadInput(f"--scores does not combine with {'--nested' if nested else '--design'}; use --cv K --scores")
@@ -190,7 +198,7 @@ def deu_backtest(
     [-1.86, +2.01]; stacked 25.01). The embedded deu-calibration half gives calibration-half figures only;
     fitted models are in-sample there. Model list with hold-out figures: alliance negotiate models."""
     check_plot(plot)
-    _check(cv, cv_seeds, nested, design, pool, scores)
+    _check(cv, cv_seeds, nested, design, pool, scores, plot)
     if cv is None:
         _score(source, model, capability, bootstrap, seed, fmt, plot, scores)
     elif scores:

@@ -12,10 +12,18 @@ TableArg = Annotated[str, typer.Argument(help="Table file name, e.g. allies.csv"
 
 
 def list_tables(fmt: FormatOpt = Format.table) -> None:
-    """List the embedded tables with producer, edition, licence and hash check."""
+    """List the embedded tables with producer, edition, licence and hash check (exit 1 if any table fails it)."""
     from alliance.data import catalog
+    from alliance.errors import AllianceError
 
-    emit(catalog(), fmt, title="Embedded tables")
+    table = catalog()
+    emit(table, fmt, title="Embedded tables")
+    problems = table.attrs["problems"]
+    if problems:
+        names = ", ".join(problems)
+        first = next(iter(problems.values()))
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise AllianceError(f"{len(problems)} embedded table(s) fail the integrity check: {names}; {first}{more}")
 
 
 def show(table: TableArg, fmt: FormatOpt = Format.table) -> None:

@@ -182,6 +182,9 @@ def template(
     if output is None:
         sys.stdout.write(template_yaml())
         return
+    from alliance.io import check_output_path
+
+    check_output_path(output, "--output")
     if output.exists() and not force:
         raise BadInput(f"--output {str(output)!r} already exists; use --force to overwrite it")
     path = write_template(output, force=force)

@@ -53,11 +53,13 @@ def project(
     With --target: the probability of reaching it by 2035 per ally and for the alliance.
     """
     from alliance.dynamics import project as run_project
-    from alliance.io import atomic_write
+    from alliance.io import atomic_write, check_output_path, staged_writes
 
     check_plot(plot)
-    if output is not None and output.suffix.lower() != ".csv":
-        raise BadInput(f"--output {str(output)!r}: the file must end in .csv")
+    if output is not None:
+        if output.suffix.lower() != ".csv":
+            raise BadInput(f"--output {str(output)!r}: the file must end in .csv")
+        check_output_path(output, "--output")
     if target is None and (core_related or related or by is not None):
         raise BadInput("--core-related, --related and --by go with --target (e.g. --target 5 --core-related)")
     rel = parse_related(related)
@@ -66,9 +68,10 @@ def project(
         _compliance(proj, target, by, core_related, rel, fmt, plot)
         return
     rows = proj.to_frame()
-    if output is not None:
-        atomic_write(output, rows.to_csv(index=False, lineterminator="\n"))
-    plot_to(proj, plot)
+    with staged_writes():  # --output and --plot: both written or neither
+        if output is not None:
+            atomic_write(output, rows.to_csv(index=False, lineterminator="\n"))
+        plot_to(proj, plot)
     if fmt is Format.json:
         data = proj.to_dict()
         emit(
@@ -143,6 +146,8 @@ def backtest(
     check_plot(plot)
     if method not in ("one-step", "multi-step"):
         raise BadInput(f"--method {method!r}: valid: one-step, multi-step")
+    if bands and plot is not None:
+        raise BadInput("--plot does not combine with --bands (the band coverage has no chart); drop one of them")
     if bands:
         _bands(fmt)
         return

@@ -3,7 +3,10 @@ summit texts and NATO common-funding facts.
 
 Every table lives in ``alliance/data/tables`` with a ``.meta.yaml`` file beside it (producer, title, edition,
 citation, licence, sha256, caveats). Tables load lazily through :mod:`importlib.resources` and come back as
-typed DataFrames; each call returns a fresh copy, so callers may modify it.
+typed DataFrames; each call returns a fresh copy, so callers may modify it. The first load of a table in a process
+checks its bytes against the recorded sha256 (:func:`verified_bytes`, once: about a millisecond per table); a
+damaged or edited table, or a missing or broken metadata record, is refused with a one-line
+:class:`~alliance.errors.AllianceError` naming it.
 
 Editions of NATO's spending tables revise history and change definitions, so they never mix silently: every
 function that reads spending takes ``edition=`` and the returned frame carries it in an ``edition`` column and
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import math
 from collections.abc import Sequence
 from importlib import resources
@@ -21,8 +25,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 
-from alliance.errors import BadInput, one_of
+from alliance.errors import AllianceError, BadInput, one_of
 from alliance.io import load_yaml
 
 __all__ = [
@@ -35,6 +40,7 @@ __all__ = [
     "USD_NOTES",
     "catalog",
     "check_table",
+    "clear_caches",
     "list_tables",
     "load_allies",
     "load_common_funding",
@@ -50,6 +56,8 @@ __all__ = [
     "metadata",
     "resolve_edition",
     "table_bytes",
+    "table_problem",
+    "verified_bytes",
     "valid_years",
 ]
 
@@ -98,49 +106,120 @@ def list_tables() -> list[str]:
 
 
 def table_bytes(name: str) -> bytes:
-    """Raw bytes of an embedded table."""
+    """Raw bytes of an embedded table, checked against the sha256 of its metadata (see :func:`verified_bytes`)."""
     if name not in list_tables():
         raise one_of("table", name, list_tables())
-    return (_TABLES / name).read_bytes()
+    return verified_bytes(name)
+
+
+@functools.cache
+def verified_bytes(name: str) -> bytes:
+    """The bytes of an embedded table, read and hashed once per process; every loader reads through here.
+
+    Raises:
+        AllianceError: the table's sha256 differs from the one its ``.meta.yaml`` records (a damaged or edited
+            installation), or its metadata record is missing or broken. One line naming the table.
+    """
+    raw = (_TABLES / name).read_bytes()
+    expected = metadata(name)["sha256"]
+    got = hashlib.sha256(raw).hexdigest()
+    if got != expected:
+        raise AllianceError(
+            f"embedded table {name} is damaged or edited: its sha256 {got[:12]}... differs from {expected[:12]}... "
+            f"recorded in {_meta_file(name)}; reinstall alliance (or rebuild it with tools/build_tables.py)"
+        )
+    return raw
+
+
+def _meta_file(name: str) -> str:
+    return f"{name.rsplit('.', 1)[0]}.meta.yaml"
 
 
 @functools.cache
 def metadata(name: str) -> dict[str, Any]:
-    """The metadata record of an embedded table (producer, edition, licence, sha256, caveats...)."""
+    """The metadata record of an embedded table (producer, edition, licence, sha256, caveats...).
+
+    Raises:
+        AllianceError: the record is missing, is not valid YAML, or records no sha256 (one line naming it).
+    """
     if name not in list_tables():
         raise one_of("table", name, list_tables())
-    stem = name.rsplit(".", 1)[0]
-    meta: dict[str, Any] = load_yaml((_TABLES / f"{stem}.meta.yaml").read_text(encoding="utf-8"))
-    return meta
+    where = f"the metadata record {_meta_file(name)} of embedded table {name}"
+    try:
+        text = (_TABLES / _meta_file(name)).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AllianceError(f"{where} is missing; reinstall alliance") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AllianceError(f"{where} cannot be read: {exc}") from None
+    try:
+        meta = load_yaml(text)
+    except (yaml.YAMLError, ValueError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise AllianceError(f"{where} is not valid YAML ({first}); reinstall alliance") from None
+    if not isinstance(meta, dict):
+        raise AllianceError(f"{where} is not a mapping of fields; reinstall alliance")
+    sha = meta.get("sha256")
+    if not (isinstance(sha, str) and len(sha) == 64 and all(c in "0123456789abcdef" for c in sha)):
+        raise AllianceError(f"{where} records no valid sha256 (64 hex digits); reinstall alliance")
+    return dict(meta)
 
 
 def check_table(name: str) -> bool:
-    """True if the table's bytes match the sha256 recorded in its metadata."""
-    return hashlib.sha256(table_bytes(name)).hexdigest() == metadata(name)["sha256"]
+    """True if the table's bytes match the sha256 recorded in its metadata (False also when the record is broken)."""
+    try:
+        table_bytes(name)
+    except AllianceError as exc:
+        if isinstance(exc, BadInput):
+            raise
+        return False
+    return True
+
+
+def table_problem(name: str) -> str | None:
+    """What is wrong with an embedded table (its hash, its metadata record), or None when it checks out."""
+    try:
+        table_bytes(name)
+    except AllianceError as exc:
+        if isinstance(exc, BadInput):
+            raise
+        return str(exc)
+    return None
 
 
 def catalog() -> pd.DataFrame:
-    """The embedded tables: one row each with producer, edition, licence and whether its sha256 checks out."""
+    """The embedded tables: one row each with producer, edition, licence and whether its sha256 checks out.
+
+    A table that fails its check (or whose metadata record is missing or broken) is listed with ``sha256_ok``
+    false; ``attrs["problems"]`` maps each such table to the reason.
+    """
     rows = []
+    problems: dict[str, str] = {}
     for name in list_tables():
-        meta = metadata(name)
+        problem = table_problem(name)
+        try:
+            meta = metadata(name)
+        except AllianceError:
+            meta = {}
         rows.append(
             {
                 "table": name,
-                "producer": meta["producer"],
-                "edition": meta["edition"],
-                "licence": meta["licence"],
-                "sha256_ok": check_table(name),
+                "producer": meta.get("producer"),
+                "edition": meta.get("edition"),
+                "licence": meta.get("licence"),
+                "sha256_ok": problem is None,
             }
         )
-    return pd.DataFrame(rows)
+        if problem is not None:
+            problems[name] = problem
+    out = pd.DataFrame(rows)
+    out.attrs["problems"] = problems
+    return out
 
 
 @functools.cache
 def _read(name: str) -> pd.DataFrame:
     sep = "\t" if name.endswith(".tsv") else ","
-    with (_TABLES / name).open("rb") as fh:
-        return pd.read_csv(fh, sep=sep)
+    return pd.read_csv(io.BytesIO(verified_bytes(name)), sep=sep)
 
 
 def load_table(name: str) -> pd.DataFrame:
@@ -150,6 +229,12 @@ def load_table(name: str) -> pd.DataFrame:
     df = _read(name).copy()
     df.attrs["meta"] = metadata(name)
     return df
+
+
+def clear_caches() -> None:
+    """Forget every table read and checked in this process (the next load reads and hashes again)."""
+    for fn in (verified_bytes, metadata, _read, _spending_all):
+        fn.cache_clear()
 
 
 def resolve_edition(edition: int | str | None) -> int:
