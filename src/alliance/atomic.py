@@ -128,10 +128,10 @@ def check_output_path(path: str | os.PathLike[str], what: str = "output file") -
     shown = str(target)
     if not folder.is_dir():
         raise BadInput(f"{what} {shown!r}: folder {str(folder)!r} does not exist")
-    if target.is_dir():
-        raise BadInput(f"{what} {shown!r}: it is a folder; give a file name")
     if len(target.name.encode("utf-8", "surrogateescape")) > _name_max(folder):
         raise BadInput(f"{what} {shown!r}: the file name is longer than {_name_max(folder)} bytes")
+    if target.is_dir():
+        raise BadInput(f"{what} {shown!r}: it is a folder; give a file name")
     special = target.exists() and not target.is_file()
     if not os.access(target if special else folder, os.W_OK):
         raise BadInput(f"{what} {shown!r}: permission denied (cannot write in {str(folder)!r})")
@@ -174,17 +174,17 @@ def atomic_write(path: str | os.PathLike[str], content: bytes | str | Callable[[
             is kept either way.
     """
     given = Path(path)
-    target = Path(os.path.realpath(given)) if given.is_symlink() else given
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise BadInput(f"cannot write {str(given)!r}: folder {str(folder)!r} does not exist")
-    if target.is_dir():
-        raise BadInput(f"cannot write {str(given)!r}: it is a folder; give a file name")
     try:
-        mode = os.stat(target).st_mode
-    except OSError:
-        mode = 0
-    try:
+        target = Path(os.path.realpath(given)) if given.is_symlink() else given
+        folder = target.parent if str(target.parent) else Path(".")
+        if not folder.is_dir():
+            raise BadInput(f"cannot write {str(given)!r}: folder {str(folder)!r} does not exist")
+        try:
+            mode = os.stat(target).st_mode
+        except FileNotFoundError:
+            mode = 0
+        if stat.S_ISDIR(mode):
+            raise BadInput(f"cannot write {str(given)!r}: it is a folder; give a file name")
         if mode and not stat.S_ISREG(mode):
             _write_in_place(target, content)
             return given
