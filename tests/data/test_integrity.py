@@ -131,7 +131,9 @@ def test_data_list_shows_every_table_and_exits_1_naming_the_failures(tables: Pat
     assert set(rows) == set(data.list_tables())
     status = {line.split(",")[0]: line.rsplit(",", 1)[1] for line in out.splitlines()[1:]}
     assert {n for n, ok in status.items() if ok == "False"} == {"allies.csv", "summit_texts.csv"}
-    assert err.startswith("alliance: failed: 2 embedded table(s) fail the integrity check: allies.csv, summit_texts.csv")
+    assert err.startswith(
+        "alliance: failed: 2 embedded table(s) fail the integrity check: allies.csv, summit_texts.csv"
+    )
     assert err.count("\n") == 1
 
 
