@@ -87,6 +87,14 @@ def test_cli_claims_json_has_the_fields_of_the_acceptance_example(cli_process) -
     for item in items:
         assert {"claim", "observed", "verdict", "source"} <= set(item)
         assert item["verdict"] in {"supported", "partly", "contradicted"}
+    # the figures and verdicts, not only the fields: the same as the Python API, and the known answers
+    by_id = {item["id"]: (item["observed"], item["verdict"]) for item in items}
+    api = check_claims().table
+    assert by_id == {r.id: (pytest.approx(r.observed), r.verdict) for r in api.itertuples()}
+    assert by_id["two-percent-2024"] == (23, "supported")
+    assert by_id["us-pays-almost-all-spending"] == (pytest.approx(65.3, abs=0.05), "contradicted")
+    assert by_id["us-pays-almost-all-common-funding"] == (pytest.approx(16.35), "contradicted")
+    assert by_id["us-pct-gdp-dwarfs"] == (3, "contradicted")
 
 
 @pytest.mark.slow

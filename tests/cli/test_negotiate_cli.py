@@ -62,7 +62,6 @@ def test_negotiate_table_path_works_for_any_model(cli) -> None:
     )
 
 
-@pytest.mark.skipif("eum" not in model_names(), reason="eum model not available")
 def test_negotiate_eum_reports_the_median_per_round(cli) -> None:
     code, out, _ = cli("negotiate", str(EMISSIONS), "--model", "eum", "--rounds", "5", "--format", "json")
     assert code == 0
@@ -92,7 +91,6 @@ def test_negotiate_writes_a_plot(cli, tmp_path: Path) -> None:
     assert code == 0 and path.read_bytes()[:4] == b"\x89PNG"
 
 
-@pytest.mark.skipif(not HAGUE.exists(), reason="hague-2025 not bundled yet")
 @pytest.mark.slow
 def test_hague_all_models_json(cli) -> None:
     code, out, _ = cli("scenarios", "--format", "json")

@@ -184,6 +184,43 @@ def test_simulation_without_innovations_is_deterministic_and_rows_with_equal_par
     assert_allclose(out, simulate(panel.x[0], theta, d))
 
 
+def _simulation_properties(sim: object) -> None:
+    """What any implementation of ``simulate`` must satisfy (raises AssertionError otherwise): row 0 is the start;
+    each later row is one ``step`` of the row before (the hand-checked step above); the record's threat moves
+    spending (the exposed allies rise over 2014-2021); innovations, scaled by sigma, move the path."""
+    panel = load_panel()
+    d = record_drivers(panel, 2014, 2021)
+    theta = _theta_batch(3)
+    out = sim(panel.x[0], theta, d)  # type: ignore[operator]
+    assert out.shape == (d.n_steps + 1, 3, panel.n_allies)
+    assert_allclose(out[0], np.broadcast_to(panel.x[0], (3, panel.n_allies)))
+    impulse = threat_impulse(theta, d)
+    x = out[0]
+    for k in range(d.n_steps):
+        x = step(x, theta, d, k, impulse[k])
+        assert_allclose(out[k + 1], x, rtol=1e-12, err_msg=f"step {k}")
+    exposed = np.asarray(d.border, dtype=bool)
+    assert (out[-1][:, exposed] - out[0][:, exposed]).mean() > 0.1  # pp of GDP over seven years of the threat
+    shocks = np.ones((d.n_steps, 3, panel.n_allies))
+    moved = sim(panel.x[0], theta, d, shocks)  # type: ignore[operator]
+    assert (moved[1:] > out[1:]).all()  # a positive innovation raises every later year (sigma > 0)
+
+
+def test_simulate_steps_from_the_start_and_moves_with_the_threat_and_the_innovations() -> None:
+    _simulation_properties(simulate)
+
+
+def test_the_simulation_properties_fail_a_simulation_that_never_moves() -> None:
+    """The property test above is not vacuous: a simulation that repeats the start year fails it."""
+
+    def frozen(x0: np.ndarray, theta: np.ndarray, d: Drivers, innovations: np.ndarray | None = None) -> np.ndarray:
+        start = np.broadcast_to(np.asarray(x0, dtype=float), (theta.shape[0], d.border.shape[0]))
+        return np.broadcast_to(start, (d.n_steps + 1, *start.shape)).copy()
+
+    with pytest.raises(AssertionError):
+        _simulation_properties(frozen)
+
+
 @settings(max_examples=25, deadline=None)
 @given(st.permutations(list(range(31))))
 def test_relabelling_allies_relabels_the_outcome(perm: list[int]) -> None:

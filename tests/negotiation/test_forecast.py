@@ -16,7 +16,6 @@ from alliance.negotiation.plots import plot_forecasts
 from alliance.negotiation.scenario import Actor, Issue, Scenario
 
 EMISSIONS = Path(__file__).resolve().parents[2] / "src" / "alliance" / "data" / "tables" / "bdm1994_emissions.csv"
-HAGUE = Path(__file__).resolve().parents[2] / "src" / "alliance" / "negotiation" / "scenarios" / "hague-2025.yaml"
 
 
 def three() -> Scenario:
@@ -155,14 +154,12 @@ def test_forecast_reasons_do_not_depend_on_actor_order() -> None:
         assert set(a.blockers["i"]) == set(b.blockers["i"]) and set(a.pivotal["i"]) == set(b.pivotal["i"])
 
 
-@pytest.mark.skipif("eum" not in model_names(), reason="eum model not available")
 def test_eum_rounds_pass_through_to_dict() -> None:
     d = forecast(EMISSIONS, "eum", rounds=5).to_dict()["bdm1994_emissions"]
     medians = d["details"]["medians"]
     assert len(medians) == 6 and medians[0] == 7.0
 
 
-@pytest.mark.skipif(not HAGUE.exists(), reason="hague-2025 not bundled yet")
 @pytest.mark.slow
 def test_hague_forecasts_every_model_and_issue() -> None:
     results = forecast_all("hague-2025")

@@ -265,15 +265,32 @@ def scenarios(draw: st.DrawFn, with_bounds: bool = False) -> Scenario:
 _SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+#: Every declared model, all of which must be available (a model that fails to import fails here, not skips).
+ALL_MODELS = list(models.MODEL_MODULES)
+#: Models that may pick the reversion point (the status quo is one of their candidates) outside the positions.
+REVERSION_CANDIDATES = {"choice", "synthesis"}
+
+
+def test_every_declared_model_is_registered_and_available() -> None:
+    assert models.model_names() == ALL_MODELS and models.UNAVAILABLE == {}
+    assert len(ALL_MODELS) >= 11
+
+
 @_SETTINGS
 @given(scenarios())
 @pytest.mark.slow
-def test_outcomes_lie_within_the_range_of_positions(sc: Scenario) -> None:
-    pos = sc.arrays().positions
-    lo, hi = pos.min(axis=0) - 1e-9, pos.max(axis=0) + 1e-9
-    for module in (compromise, median, nash):
-        out = module.solve(sc).outcome  # type: ignore[attr-defined]
-        assert np.all((out >= lo) & (out <= hi)), (module.__name__, out, lo, hi)
+@pytest.mark.parametrize("name", ALL_MODELS)
+def test_outcomes_lie_within_the_range_of_positions(name: str, sc: Scenario) -> None:
+    """Every model, on 1-7 actors: the outcome lies between the extreme positions (and the reversion point for the
+    models that may choose it), or is NaN (no agreement)."""
+    arr = sc.arrays()
+    lo, hi = arr.positions.min(axis=0), arr.positions.max(axis=0)
+    if name in REVERSION_CANDIDATES:
+        lo, hi = np.minimum(lo, arr.reversion), np.maximum(hi, arr.reversion)
+    out = models.get_model(name)(sc).outcome
+    assert out.shape == (len(sc.issues),)
+    inside = (out >= lo - 1e-9) & (out <= hi + 1e-9)
+    assert np.all(np.isnan(out) | inside), (name, out, lo, hi)
 
 
 @_SETTINGS
@@ -299,14 +316,13 @@ def test_consensus_outcome_is_acceptable_to_every_veto_actor_or_a_deadlock(sc: S
 @_SETTINGS
 @given(scenarios(with_bounds=True), st.randoms(use_true_random=False))
 @pytest.mark.slow
-def test_actor_order_is_irrelevant(sc: Scenario, rnd: object) -> None:
+@pytest.mark.parametrize("name", ALL_MODELS)
+def test_actor_order_is_irrelevant(name: str, sc: Scenario, rnd: object) -> None:
     shuffled = list(sc.actors)
     rnd.shuffle(shuffled)  # type: ignore[attr-defined]
     other = replace(sc, actors=tuple(shuffled))
-    for module in (compromise, median, nash, consensus):
-        a = module.solve(sc).outcome  # type: ignore[attr-defined]
-        b = module.solve(other).outcome  # type: ignore[attr-defined]
-        assert_allclose(a, b, rtol=1e-9, atol=1e-7, err_msg=module.__name__)
+    solve = models.get_model(name)
+    assert_allclose(solve(sc).outcome, solve(other).outcome, rtol=1e-9, atol=1e-7, err_msg=name)
 
 
 @st.composite

@@ -27,7 +27,6 @@ from alliance.negotiation.schema import (
 
 ROOT = Path(__file__).resolve().parents[2]
 EMISSIONS = ROOT / "src" / "alliance" / "data" / "tables" / "bdm1994_emissions.csv"
-HAGUE = ROOT / "src" / "alliance" / "negotiation" / "scenarios" / "hague-2025.yaml"
 
 
 def _template() -> dict[str, Any]:
@@ -62,7 +61,6 @@ def test_round_trip_yaml_scenario_dict_scenario() -> None:
     assert d["actors"][2]["issues"]["target"]["salience"] == 60  # written back on the stated 0-100 scale
 
 
-@pytest.mark.skipif(not HAGUE.exists(), reason="hague-2025 not bundled yet")
 def test_bundled_hague_round_trips_and_is_listed() -> None:
     sc = load_scenario("hague-2025")
     assert "hague-2025" in list_scenarios()

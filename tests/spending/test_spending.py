@@ -98,10 +98,33 @@ def test_bad_input_is_one_line_naming_the_valid_values(call: object, message: st
 @given(lo=st.floats(0.5, 6.0), hi=st.floats(0.5, 6.0))
 @pytest.mark.slow
 def test_count_meeting_never_rises_with_the_target(lo: float, hi: float) -> None:
-    lo, hi = min(lo, hi), max(lo, hi)
-    assert spending.count_meeting(hi)[0] <= spending.count_meeting(lo)[0]
-    df = spending.meets_target(hi)
+    _count_properties(spending.count_meeting, lo, hi)
+    df = spending.meets_target(max(lo, hi))
     assert ((df["gap_pct_gdp"] == 0) == df["meets_target"]).all()
+
+
+def _count_properties(count: object, lo: float, hi: float) -> None:
+    """What ``count_meeting`` must satisfy (raises AssertionError otherwise): it never rises with the target, and it
+    is the number of allies whose published share (latest edition and year) reaches the target, out of the allies
+    with a figure, counted here straight from the table."""
+    from alliance import data
+
+    lo, hi = min(lo, hi), max(lo, hi)
+    table = data.load_spending()
+    latest = table[table["year"] == table["year"].max()].dropna(subset=["pct_gdp"])
+    for target in (lo, hi):
+        expected = (int((latest["pct_gdp"] >= target).sum()), len(latest))
+        assert count(target) == expected, target  # type: ignore[operator]
+    assert count(hi)[0] <= count(lo)[0]  # type: ignore[operator]
+
+
+def test_the_count_properties_fail_a_constant_count() -> None:
+    """The property test above is not vacuous: a count that ignores the target fails it at any two targets."""
+    _count_properties(spending.count_meeting, 1.0, 4.0)  # the real count passes
+    with pytest.raises(AssertionError):
+        _count_properties(lambda target: (23, 31), 1.0, 4.0)
+    with pytest.raises(AssertionError):
+        _count_properties(lambda target: spending.count_meeting(2.0), 1.0, 4.0)
 
 
 def test_ranking_has_one_column_per_target_and_ranks_by_share() -> None:

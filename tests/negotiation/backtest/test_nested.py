@@ -196,26 +196,51 @@ def test_ensemble_on_nato_and_deterministic() -> None:
     assert np.all((a.outcome >= arr.low) & (a.outcome <= arr.high))
 
 
+def _ensemble_properties(solve: object, data: list[tuple[float, float]], seed: int) -> None:
+    """What any forecast of the ensemble must satisfy: the actors' order does not matter; the outcome lies between
+    the extreme positions (the reversion point, 50, is not among them); actors who all stand at one position get
+    it. Raises AssertionError otherwise."""
+    names = [f"a{i}" for i in range(len(data))]
+
+    def mk(order: list[int], positions: list[float]) -> Scenario:
+        actors = [
+            Actor(name=names[i], capability=1.0 + i % 3, positions={"i": positions[i]}, saliences={"i": data[i][1]})
+            for i in order
+        ]
+        return Scenario(name="h", issues=(Issue(name="i", reversion=50.0),), actors=tuple(actors), chair="a0")
+
+    positions = [p for p, _ in data]
+    perm = [int(v) for v in np.random.default_rng(seed).permutation(len(data))]
+    a = solve(mk(list(range(len(data))), positions)).outcome[0]  # type: ignore[operator]
+    b = solve(mk(perm, positions)).outcome[0]  # type: ignore[operator]
+    assert a == pytest.approx(b)
+    assert min(positions) - 1e-9 <= a <= max(positions) + 1e-9
+    for p in {positions[0], 100.0 - positions[0], 30.0}:
+        assert solve(mk(perm, [p] * len(data))).outcome[0] == pytest.approx(p)  # type: ignore[operator]
+
+
 @settings(max_examples=25, deadline=None)
 @given(
     data=st.lists(st.tuples(st.integers(0, 10).map(lambda v: 10.0 * v), st.floats(0.05, 1.0)), min_size=2, max_size=7),
     seed=st.integers(0, 1000),
 )
 @pytest.mark.slow
-def test_ensemble_order_free_and_inside_the_scale(data, seed) -> None:
-    names = [f"a{i}" for i in range(len(data))]
+def test_ensemble_order_free_inside_the_positions_and_unanimous(data, seed) -> None:
+    _ensemble_properties(get_model("ensemble"), data, seed)
 
-    def mk(order: list[int]) -> Scenario:
-        actors = [
-            Actor(name=names[i], capability=1.0 + i % 3, positions={"i": data[i][0]}, saliences={"i": data[i][1]})
-            for i in order
-        ]
-        return Scenario(name="h", issues=(Issue(name="i", reversion=50.0),), actors=tuple(actors), chair="a0")
 
-    perm = [int(v) for v in np.random.default_rng(seed).permutation(len(data))]
-    solve = get_model("ensemble")
-    a, b = solve(mk(list(range(len(data))))).outcome[0], solve(mk(perm)).outcome[0]
-    assert a == pytest.approx(b) and 0.0 <= a <= 100.0
+def test_the_ensemble_properties_fail_an_ensemble_that_returns_the_midpoint() -> None:
+    """The property test above is not vacuous: a broken ensemble (the midpoint of the scale) fails it."""
+    from alliance.negotiation.models.base import ModelOutcome
+
+    def midpoint(scenario: Scenario, **options: object) -> ModelOutcome:
+        arr = scenario.arrays()
+        return ModelOutcome("ensemble", (arr.low + arr.high) / 2)
+
+    _ensemble_properties(get_model("ensemble"), [(10.0, 0.5), (30.0, 0.9)], 1)  # the real model passes
+    for data in ([(10.0, 0.5), (30.0, 0.9)], [(50.0, 0.5), (50.0, 0.9)], [(0.0, 0.5), (100.0, 0.9)]):
+        with pytest.raises(AssertionError):
+            _ensemble_properties(midpoint, data, 1)
 
 
 @pytest.mark.slow

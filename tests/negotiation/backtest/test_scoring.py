@@ -232,19 +232,42 @@ def _hyp_scenario(positions: list[float], saliences: list[float], perm: list[int
     return Scenario(name="h", issues=(Issue(name="i", reversion=None),), actors=tuple(actors), chair="a0")
 
 
+def _stacked_properties(solve: object, data: list[tuple[float, float]], seed: int) -> None:
+    """What any forecast of the stacked model must satisfy (raises AssertionError otherwise): the actors' order does
+    not matter; the outcome lies between the extreme positions; mirroring every position on the scale (x -> 100 - x)
+    mirrors the outcome (a blend of location features is symmetric); actors who all stand at one position get it."""
+    positions = [p for p, _ in data]
+    saliences = [s for _, s in data]
+    perm = [int(v) for v in np.random.default_rng(seed).permutation(len(data))]
+    ident = list(range(len(data)))
+    a = solve(_hyp_scenario(positions, saliences, ident)).outcome[0]  # type: ignore[operator]
+    b = solve(_hyp_scenario(positions, saliences, perm)).outcome[0]  # type: ignore[operator]
+    assert a == pytest.approx(b)
+    # the midpoint (weight 0 in the shipped fit) is the only feature that could leave the range of positions
+    assert min(positions) - 1e-9 <= a <= max(positions) + 1e-9
+    mirrored = solve(_hyp_scenario([100.0 - p for p in positions], saliences, perm)).outcome[0]  # type: ignore[operator]
+    assert mirrored == pytest.approx(100.0 - a, abs=1e-6)
+    same = solve(_hyp_scenario([positions[0]] * len(data), saliences, perm)).outcome[0]  # type: ignore[operator]
+    assert same == pytest.approx(positions[0])
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     data=st.lists(st.tuples(st.integers(0, 10).map(lambda v: 10.0 * v), st.floats(0.05, 1.0)), min_size=2, max_size=8),
     seed=st.integers(0, 1000),
 )
 @pytest.mark.slow
-def test_stacked_order_free_and_inside_the_positions(data, seed) -> None:
-    positions = [p for p, _ in data]
-    saliences = [s for _, s in data]
-    perm = list(np.random.default_rng(seed).permutation(len(data)))
-    solve = get_model("stacked")
-    a = solve(_hyp_scenario(positions, saliences, list(range(len(data))))).outcome[0]
-    b = solve(_hyp_scenario(positions, saliences, perm)).outcome[0]
-    assert a == pytest.approx(b)
-    # the midpoint (weight 0 in the shipped fit) is the only feature that could leave the range of positions
-    assert min(positions) - 1e-9 <= a <= max(positions) + 1e-9
+def test_stacked_order_free_inside_the_positions_and_mirror_symmetric(data, seed) -> None:
+    _stacked_properties(get_model("stacked"), data, seed)
+
+
+def test_the_stacked_properties_fail_a_model_that_returns_the_lowest_position() -> None:
+    """The property test above is not vacuous: a broken stacked model (the lowest position) fails it."""
+    from alliance.negotiation.models.base import ModelOutcome
+
+    def lowest(scenario: Scenario, **options: object) -> ModelOutcome:
+        return ModelOutcome("stacked", np.nanmin(scenario.arrays().positions, axis=0))
+
+    _stacked_properties(get_model("stacked"), [(10.0, 0.5), (30.0, 0.9), (80.0, 0.2)], 3)  # the real model passes
+    with pytest.raises(AssertionError):
+        _stacked_properties(lowest, [(10.0, 0.5), (30.0, 0.9), (80.0, 0.2)], 3)
