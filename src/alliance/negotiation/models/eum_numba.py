@@ -4,12 +4,14 @@ Installed with ``pip install 'alliance[fast]'``; without numba :func:`available`
 :func:`alliance.negotiation.models.eum.eum_rounds` uses the NumPy kernel. The functions are compiled on first
 use and cached on disk (``cache=True``), so only the first call after an install pays the compilation.
 
-Per row (one issue of one run) and round, the work is ``O(A^2)`` in time and memory: the voters are sorted once;
-a two-pointer sweep counts the voters below every pair's midpoint (step 3's numerator, from prefix sums over the
-sorted voters, as in the NumPy kernel); each voter's distances come out sorted by merging its left and right
-neighbours (the global normalisation); offers are chosen in one pass per receiver. The arithmetic of every
-quantity is the NumPy kernel's, operation for operation where rounding could be amplified (a pair a whole
-scale apart has ``d = 1`` exactly), so both kernels agree to 1e-9 (pinned in the tests).
+The whole batch is one compiled call (no per-run Python work). Per row (one issue of one run) and round, the work
+is ``O(A^2)`` in time and memory: the row is kept sorted by position (an insertion sort, about ``A`` steps once
+positions settle), so the voters below every pair's midpoint are a prefix of the actors (step 3's numerator from
+prefix sums over them, as in the NumPy kernel), each voter's distances come out sorted by merging its left and
+right neighbours (the global normalisation), the powers of step 2 are fused with step 4 in one pass that
+vectorises (branch-free ``exp`` and ``log`` within 1 ulp, FMA contraction only), and offers are chosen in one pass
+per receiver. The arithmetic of every quantity is the NumPy kernel's where rounding could be amplified (a pair a
+whole scale apart has ``d = 1`` exactly), so both kernels agree to 1e-9 (pinned in the tests).
 """
 
 from __future__ import annotations
