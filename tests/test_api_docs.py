@@ -42,6 +42,7 @@ def test_the_page_documents_every_public_package() -> None:
         "alliance.io",
         "alliance.bundled",
         "alliance.errors",
+        "alliance.web",
     }
     assert set(SECTIONS) == expected
 

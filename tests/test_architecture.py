@@ -195,6 +195,7 @@ LAYERS: list[set[str]] = [
     {"alliance.io", "alliance.bundled", "alliance.results", "alliance.data"},
     {"alliance.spending", "alliance.negotiation", "alliance.dynamics"},
     {"alliance.brief", "alliance.claims"},
+    {"alliance.web"},
     {"alliance.cli"},
 ]
 

@@ -29,14 +29,15 @@ def _setup_commands() -> list[str]:
 
 
 def _examples() -> list[list[str]]:
-    """Every ``alliance ...`` line of the README's bash blocks (comments dropped), except the set-up block."""
+    """Every ``alliance ...`` line of the README's bash blocks (comments dropped), except the set-up block and
+    ``alliance serve``, which runs until stopped (tests/web/test_serve_cli.py runs it on a free port)."""
     commands = []
     for heading, text in _blocks("bash"):
         if heading == "Set up":
             continue
         for line in text.splitlines():
             code = line.split("  #", 1)[0].strip()
-            if code.startswith("alliance "):
+            if code.startswith("alliance ") and not code.startswith("alliance serve"):
                 commands.append(shlex.split(code)[1:])
     return commands
 
@@ -51,7 +52,7 @@ def _local(argv: list[str]) -> list[str]:
 
 def test_readme_starts_with_the_two_setup_commands() -> None:
     install_run, test = _setup_commands()
-    assert install_run == "python3 -m venv .venv && . .venv/bin/activate && pip install -e . && alliance brief"
+    assert install_run == "python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[web]' && alliance brief"
     assert test == "python3 -m venv .venv && . .venv/bin/activate && pip install -q -e '.[test]' && python -m pytest"
     assert README.index("## Set up") < README.index("```bash") < README.index("## The brief")
 

@@ -12,7 +12,8 @@ Public API:
   the other editions' answers in ``attrs["editions_note"]`` when they differ.
 - :func:`compare_editions` -> :class:`EditionComparison`: one year under every edition, side by side per ally.
 - :func:`gap_to_target`: the gap per ally in % of GDP and current USD, and the alliance total.
-- :func:`burden_shares`, :func:`burden_summary`: spending share against GDP share; US and Europe+Canada shares.
+- :func:`burden_shares`, :func:`burden_summary`, :func:`us_share_series`: spending share against GDP share; US and
+  Europe+Canada shares; the US share in every year.
 - :func:`olson_zeckhauser`, :func:`oz_trend`: rank correlation of size and burden per year, and its trend.
 - :func:`hague_check`: core against 3.5% and core + related (a stated assumption per ally) against 5%.
 - :func:`hague_path`: real spending growth needed for 3.5% (and 5%) by 2035, against each ally's trend.
@@ -31,7 +32,7 @@ from alliance.spending.editions import NATO_2025_RELEASE, EditionComparison, com
 from alliance.spending.hague import TREND_HALFLIFE, TRENDS, Path2035, hague_path, scenario_2035, us_exempt_definition
 from alliance.spending.metadata import SpendingTable, as_result, meta
 from alliance.spending.olson import SIZES, olson_zeckhauser, oz_trend
-from alliance.spending.shares import PRICES, burden_shares, burden_summary
+from alliance.spending.shares import PRICES, burden_shares, burden_summary, us_share_series
 from alliance.spending.standard import EQUIPMENT_GUIDELINE, SIPRI_CAVEATS, europe_vs_russia, measures, series
 from alliance.spending.targets import (
     count_meeting,
@@ -77,4 +78,5 @@ __all__ = [
     "series",
     "target_column",
     "us_exempt_definition",
+    "us_share_series",
 ]

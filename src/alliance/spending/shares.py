@@ -10,7 +10,7 @@ from alliance import data
 from alliance.errors import one_of
 from alliance.spending._base import require_columns, resolve_countries, select, stamp
 
-__all__ = ["PRICES", "burden_shares", "burden_summary"]
+__all__ = ["PRICES", "burden_shares", "burden_summary", "us_share_series"]
 
 #: Price bases: spending column, GDP column (or None when GDP is derived from spending and % of GDP).
 PRICES: dict[str, tuple[str, str | None]] = {
@@ -126,3 +126,35 @@ def burden_summary(
     out.insert(3, "prices", prices)
     out["difference"] = out["computed"] - out["nato_aggregate"]
     return stamp(out, shares.attrs["edition"], year=shares.attrs["year"], prices=prices)
+
+
+def us_share_series(prices: str = "current", *, edition: int | str | None = None) -> pd.DataFrame:
+    """The US share of allied defence spending (and of allied GDP) in every year the edition publishes.
+
+    Each year is :func:`burden_shares` for that year, so the shares are over the allies that were members then.
+
+    Returns:
+        One row per year: ``year, edition, prices, us_share_pct, europe_canada_share_pct, us_gdp_share_pct,
+        nato_us_share_pct`` (the last from NATO's own aggregate rows), e.g. 65.3% in 2024 (2026 edition, current
+        USD).
+
+    Raises:
+        BadInput: an unknown price basis, or an edition without USD figures (only 2026 has them for every ally).
+    """
+    _prices(prices)
+    ed = data.resolve_edition(edition)
+    rows = []
+    for yr in data.valid_years(ed):
+        s = burden_shares(prices, edition=ed, year=yr).attrs["summary"]
+        rows.append(
+            {
+                "year": yr,
+                "edition": ed,
+                "prices": prices,
+                "us_share_pct": s["us_share_pct"],
+                "europe_canada_share_pct": s["europe_canada_share_pct"],
+                "us_gdp_share_pct": s["us_gdp_share_pct"],
+                "nato_us_share_pct": s["nato_us_share_pct"],
+            }
+        )
+    return stamp(pd.DataFrame(rows), ed, prices=prices)
