@@ -100,6 +100,23 @@ def test_sigterm_during_a_simulation_exits_143_with_one_line_and_writes_nothing(
     assert _files(tmp_path) == []
 
 
+@pytest.mark.slow
+def test_ctrl_c_during_a_cross_validation_with_progress_exits_130_with_one_line() -> None:
+    args = ["negotiate", "backtest", "deu-calibration", "--cv", "5", "--nested"]
+    proc = subprocess.Popen([*ALLIANCE, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    assert proc.poll() is None, "the cross-validation ended before the signal"
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert (proc.returncode, out, err) == (130, "", "alliance: interrupted\n")  # no empty line from the progress bar
+
+
+def test_a_closed_stdout_is_a_write_error_not_a_traceback() -> None:
+    res = subprocess.run([*ALLIANCE, "data", "list"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                         close_fds=True, preexec_fn=lambda: os.close(1))  # fmt: skip
+    assert (res.returncode, res.stderr) == (2, "alliance: error: cannot write to standard output: it is closed\n")
+
+
 def test_keyboard_interrupt_inside_a_command_exits_130_with_one_line(cli, monkeypatch) -> None:
     import alliance.data
 

@@ -142,3 +142,54 @@ def test_data_list_exits_0_when_every_table_checks_out(cli) -> None:
     code, out, err = cli("data", "list", "--format", "csv")
     assert (code, err) == (0, "")
     assert all(line.endswith(",True") for line in out.splitlines()[1:])
+
+
+# --- the other shipped files: fitted parameters (no hash of their own; their JSON is checked) ---------------------
+
+
+@pytest.mark.parametrize("name", ["stacked", "ensemble", "choice", "synthesis", "conformal"])
+def test_damaged_shipped_parameters_are_one_line_naming_the_file(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    from alliance.negotiation.models import shipped
+
+    real = shipped._text
+    monkeypatch.setattr(shipped, "_text", lambda n: '{"weights": [1, 2' if n == name else real(n))
+    with pytest.raises(AllianceError, match=rf"params/{name}.json are damaged: invalid JSON at line 1") as exc:
+        shipped.shipped_params(name)
+    assert "\n" not in str(exc.value) and not isinstance(exc.value, BadInput)
+
+
+def test_the_stacked_model_reads_the_checked_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
+    from alliance.negotiation.models import shipped, stacked
+
+    assert stacked.load_params() == shipped.shipped_params("stacked")
+    monkeypatch.setattr(shipped, "_text", lambda n: "[]")
+    with pytest.raises(AllianceError, match="params/stacked.json are damaged: not a JSON object"):
+        stacked.load_params()
+
+
+def test_damaged_shipped_calibrations_are_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cli) -> None:
+    from alliance.dynamics import fitting
+
+    params = tmp_path / "params"
+    params.mkdir()
+    original = (Path(fitting.__file__).parent / "params" / "calibrations.json").read_text(encoding="utf-8")
+    (params / "calibrations.json").write_text(original[: len(original) // 2], encoding="utf-8")
+
+    class Files:
+        @staticmethod
+        def files(package: str) -> Path:
+            return tmp_path
+
+    monkeypatch.setattr(fitting, "resources", Files)
+    fitting._shipped_file.cache_clear()
+    fitting._calibrate_cached.cache_clear()
+    try:
+        with pytest.raises(AllianceError, match="params/calibrations.json are damaged") as exc:
+            fitting._shipped_file()
+        assert "\n" not in str(exc.value)
+        code, out, err = cli("simulate", "--runs", "10", "--until", "2028", "-f", "csv")
+        assert (code, out) == (1, "") and err.startswith("alliance: failed: the shipped calibrations")
+    finally:
+        monkeypatch.undo()
+        fitting._shipped_file.cache_clear()
+        fitting._calibrate_cached.cache_clear()

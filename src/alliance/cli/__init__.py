@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import signal
 import sys
@@ -73,6 +74,8 @@ def main(argv: list[str] | None = None) -> None:
     exception in the command, so every temporary file is removed on the way out.
     """
     args = list(sys.argv[1:] if argv is None else argv)
+    if sys.stdout is None:  # started with stdout closed (`alliance brief >&-`): writing to it is a write error
+        sys.stdout = _ClosedStdout()
     with _signals() as received:
         try:
             rc = app(args=args, prog_name="alliance", standalone_mode=False)
@@ -110,6 +113,13 @@ def main(argv: list[str] | None = None) -> None:
             _fail("alliance: interrupted", EXIT_INTERRUPTED)
         _fail(f"alliance: terminated ({signal.Signals(signum).name})", 128 + signum)
     sys.exit(rc if isinstance(rc, int) else 0)
+
+
+class _ClosedStdout(io.StringIO):
+    """Standard output when the process started without one: a write fails like a write to a closed descriptor."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "it is closed")
 
 
 def _fail(line: str, code: int) -> NoReturn:

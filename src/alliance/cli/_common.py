@@ -64,12 +64,20 @@ def note(text: str, fmt: Format) -> None:
 
 @contextmanager
 def progress(what: str) -> Iterator[Callable[[int, int], None]]:
-    """A Rich progress bar on stderr for a long step; yields the ``progress(done, total)`` callback to pass on."""
+    """A Rich progress bar on stderr for a long step; yields the ``progress(done, total)`` callback to pass on.
+
+    Only on a terminal: when stderr is a file or a pipe, the callback does nothing (Rich would still end with an
+    empty line, and stderr must hold only the messages, one line each, e.g. after Ctrl-C).
+    """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    err = Console(stderr=True)
+    if not err.is_terminal:
+        yield lambda done, total: None
+        return
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task(what, total=None)
 
         def tick(done: int, total: int) -> None:

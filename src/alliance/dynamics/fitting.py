@@ -34,7 +34,7 @@ import pandas as pd
 from alliance.dynamics.drivers import HAGUE, WALES, Pledge, record_drivers
 from alliance.dynamics.model import PARAM_INFO, PARAM_NAMES, Drivers, Params, simulate, step, threat_impulse
 from alliance.dynamics.panel import Panel, load_panel
-from alliance.errors import BadInput
+from alliance.errors import AllianceError, BadInput
 from alliance.results import Result
 
 __all__ = [
@@ -388,9 +388,16 @@ def calibration_from_dict(d: dict[str, Any]) -> Calibration:
 def _shipped_file() -> dict[str, Any]:
     path = resources.files("alliance.dynamics") / "params" / "calibrations.json"
     try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
+    except (ValueError, OSError) as exc:  # JSONDecodeError, UnicodeDecodeError: a damaged installation
+        msg = str(exc).splitlines()[0]
+        raise AllianceError(
+            f"the shipped calibrations params/calibrations.json are damaged ({msg}); reinstall"
+        ) from None
+    if not isinstance(data, dict):
+        raise AllianceError("the shipped calibrations params/calibrations.json are damaged: not a JSON object")
     return data
 
 

@@ -21,17 +21,15 @@ otherwise the scenario's own capabilities (on NATO scenarios capability is alrea
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Mapping
 from dataclasses import replace
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 
 from alliance.negotiation.models.base import ModelOutcome
 from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, co_legislator_mask, in_chunks
+from alliance.negotiation.models.shipped import shipped_params
 from alliance.negotiation.models.stacked import (
     FEATURES,
     NearestSnap,
@@ -48,15 +46,9 @@ from alliance.negotiation.scenario import Scenario
 __all__ = ["load_params", "member_forecasts", "solve", "solve_batch"]
 
 
-@cache
-def _params_text() -> str:
-    return (resources.files("alliance.negotiation.models") / "params" / "ensemble.json").read_text(encoding="utf-8")
-
-
 def load_params() -> dict[str, Any]:
     """The shipped ensemble: ``members`` (schemes x families x snaps), ``weights``, nested-CV figures."""
-    params: dict[str, Any] = json.loads(_params_text())
-    return params
+    return shipped_params("ensemble")
 
 
 def _weights(params: Mapping[str, Any], scheme: str, family: str) -> np.ndarray:

@@ -55,10 +55,7 @@ release's behaviour.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -66,6 +63,7 @@ import numpy as np
 from alliance.errors import BadInput
 from alliance.negotiation.models.base import ModelOutcome
 from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, co_legislator_mask, in_chunks
+from alliance.negotiation.models.shipped import shipped_params
 from alliance.negotiation.scenario import Scenario
 
 __all__ = [
@@ -101,15 +99,9 @@ SNAP_KINDS: tuple[str, ...] = ("sd", "range", "absolute")
 SNAP_TARGETS: tuple[str, ...] = ("nearest", "support", "mode")
 
 
-@cache
-def _params_text() -> str:
-    return (resources.files("alliance.negotiation.models") / "params" / "stacked.json").read_text(encoding="utf-8")
-
-
 def load_params() -> dict[str, Any]:
     """The shipped parameters: ``weights`` (feature -> weight), ``fitted_on``, ``date_fitted``, ``cv`` figures."""
-    params: dict[str, Any] = json.loads(_params_text())
-    return params
+    return shipped_params("stacked")
 
 
 def _weight_vector(weights: Mapping[str, float] | Sequence[float] | None) -> np.ndarray:
