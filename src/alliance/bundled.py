@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from alliance.errors import BadInput
+from alliance.errors import BadInput, excerpt
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -60,12 +60,13 @@ class Bundled:
         Raises:
             BadInput: no such file; the message lists the bundled names and says a path works too.
         """
-        for suffix in _SUFFIXES:
-            res = self._root() / f"{name}{suffix}"
-            if res.is_file():
-                return res.read_text(encoding="utf-8"), suffix
+        if name in self.names():  # only a listed name touches the file system (no over-long or odd names)
+            for suffix in _SUFFIXES:
+                res = self._root() / f"{name}{suffix}"
+                if res.is_file():
+                    return res.read_text(encoding="utf-8"), suffix
         shown = ", ".join(self.names()) or "(none bundled)"
-        raise BadInput(f"unknown scenario {name!r}; bundled: {shown}; or give a path to a {self.files} file")
+        raise BadInput(f"unknown scenario {excerpt(name)}; bundled: {shown}; or give a path to a {self.files} file")
 
     def catalog(self, row: Callable[[str], Mapping[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
         """One row per bundled file, ``row(name)`` giving its columns (``columns``, in order)."""

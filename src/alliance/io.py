@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from alliance.atomic import atomic_write, check_output_path, staged_writes
-from alliance.errors import BadInput, one_of
+from alliance.errors import BadInput, excerpt, one_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,7 +33,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FIGURE_SUFFIXES",
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_NODES",
     "SAFE_LOADER",
+    "check_file_size",
+    "check_readable_file",
     "atomic_write",
     "add_source_line",
     "check_figure_path",
@@ -55,6 +60,49 @@ __all__ = [
 ]
 
 
+#: Largest user file read (scenario, claims, DEU, related-spending files): 16 MiB. The largest bundled file is 150 kB.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+#: Most values (mappings, lists and scalars, aliases counted as often as they are used) a YAML/JSON document may
+#: expand to: 1,000,000. A 1,000-actor, 20-issue scenario is about 300,000; a "billion laughs" is 10**9.
+MAX_NODES = 1_000_000
+#: Deepest nesting of mappings and lists in a YAML/JSON document: 64 (scenario files need 6).
+MAX_DEPTH = 64
+
+
+def check_file_size(path: str | os.PathLike[str], what: str, limit: int = MAX_FILE_BYTES) -> None:
+    """Refuse a file larger than ``limit`` bytes (before reading it) with a one-line :class:`BadInput`."""
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return  # the reader reports a missing or unreadable file
+    if size > limit:
+        raise BadInput(f"{what} {excerpt(str(path))}: {size:,} bytes; the limit is {limit:,} bytes ({limit >> 20} MiB)")
+
+
+def check_readable_file(path: str | os.PathLike[str], what: str) -> Path:
+    """``path`` as a Path after checking it names an existing regular file (not a folder, not a device).
+
+    Raises:
+        BadInput: one line: not found, a directory, not a regular file, or a name the system refuses (too long,
+            a NUL byte).
+    """
+    shown = excerpt(str(path))
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise BadInput(f"{what} {shown} not found") from None
+    except (OSError, ValueError) as exc:  # ENAMETOOLONG, ENOTDIR, EACCES on a folder, "embedded null byte"
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise BadInput(f"{what} {shown}: {reason}") from None
+    import stat
+
+    if stat.S_ISDIR(st.st_mode):
+        raise BadInput(f"{what} {shown} is a directory; give a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise BadInput(f"{what} {shown} is not a regular file (a device or a pipe?); give a file")
+    return Path(path)
+
+
 def read_user_file(path: str | os.PathLike[str], what: str, suffixes: Sequence[str] | None = None) -> tuple[str, str]:
     """``(text, suffix)`` of a user's file (UTF-8), the suffix lower-cased.
 
@@ -64,19 +112,23 @@ def read_user_file(path: str | os.PathLike[str], what: str, suffixes: Sequence[s
         suffixes: the accepted suffixes (any when None).
 
     Raises:
-        BadInput: an unsupported suffix, a missing file or one that cannot be read as UTF-8 text.
+        BadInput: an unsupported suffix, a missing file, a directory, a file larger than :data:`MAX_FILE_BYTES`,
+            or one that cannot be read as UTF-8 text.
     """
     p = Path(path)
+    shown = excerpt(str(path))
     suffix = p.suffix.lower()
     if suffixes is not None and suffix not in suffixes:
         valid = ", ".join(suffixes)
-        raise BadInput(f"{what} {str(path)!r}: unsupported extension {suffix or '(none)'!r}; valid: {valid}")
-    if not p.is_file():
-        raise BadInput(f"{what} {str(path)!r} not found")
+        raise BadInput(f"{what} {shown}: unsupported extension {excerpt(suffix or '(none)')}; valid: {valid}")
+    check_readable_file(p, what)
+    check_file_size(p, what)
     try:
         return p.read_text(encoding="utf-8"), suffix
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BadInput(f"{what} {str(path)!r}: cannot read: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{what} {shown}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise BadInput(f"{what} {shown}: cannot read: {exc.strerror or exc}") from None
 
 
 #: The safe YAML loader, libyaml's C parser where PyYAML was built with it (about 10x faster on the bundled
@@ -84,36 +136,120 @@ def read_user_file(path: str | os.PathLike[str], what: str, suffixes: Sequence[s
 SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class DocumentTooLarge(BadInput):
+    """A YAML/JSON document past :data:`MAX_NODES` values or :data:`MAX_DEPTH` levels."""
+
+
+def check_shape(data: Any, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -> None:
+    """Refuse a parsed document that expands to more than ``max_nodes`` values, nests deeper than ``max_depth``
+    or refers to itself.
+
+    YAML aliases make one mapping or list appear many times: nine aliases of nine aliases ... ("billion
+    laughs") is a 1 kB file that expands to 10**9 values, which every consumer (validation, error messages,
+    ``repr``) would walk. The walk here visits each distinct container once (iteratively, no recursion), counting
+    what it expands to, so a bomb is refused in microseconds.
+
+    Raises:
+        DocumentTooLarge: one line with the limit passed.
+    """
+    if not isinstance(data, dict | list):
+        return
+    done: dict[int, tuple[int, int]] = {}  # id -> (values it expands to, depth)
+    active: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        children = [c for c in (node.values() if isinstance(node, dict) else node) if isinstance(c, dict | list)]
+        if not finished:
+            if key in done:
+                continue
+            if key in active:
+                raise DocumentTooLarge("the document refers to itself (a recursive YAML alias); that cannot be valid")
+            active.add(key)
+            stack.append((node, True))
+            for child in children:
+                if id(child) in active:
+                    raise DocumentTooLarge(
+                        "the document refers to itself (a recursive YAML alias); that cannot be valid"
+                    )
+                if id(child) not in done:
+                    stack.append((child, False))
+            continue
+        active.discard(key)
+        size = 1 + len(node) + sum(done[id(c)][0] - 1 for c in children)
+        depth = 1 + max((done[id(c)][1] for c in children), default=0)
+        if size > max_nodes:
+            raise DocumentTooLarge(
+                f"the document expands to more than {max_nodes:,} values (YAML aliases used too often?); "
+                f"the limit is {max_nodes:,}"
+            )
+        if depth > max_depth:
+            raise DocumentTooLarge(f"the document nests deeper than {max_depth} levels; the limit is {max_depth}")
+        done[key] = (size, depth)
+
+
 def load_yaml(text: str) -> Any:
-    """What ``yaml.safe_load`` does, with :data:`SAFE_LOADER` (the safe constructor either way)."""
+    """What ``yaml.safe_load`` does, with :data:`SAFE_LOADER` (the safe constructor either way), bounded by
+    :func:`check_shape`.
+
+    Raises:
+        yaml.YAMLError: a syntax error.
+        BadInput: a document too large or too deep, or a number too long to convert.
+    """
     loader = SAFE_LOADER(text)
     try:
-        return loader.get_single_data()
+        data = loader.get_single_data()
+    except RecursionError:  # the pure-Python parser, on deep nesting
+        raise DocumentTooLarge(f"the document nests deeper than {MAX_DEPTH} levels; the limit is {MAX_DEPTH}") from None
+    except ValueError as exc:  # int('1' * 5000): Python's 4,300-digit limit
+        raise BadInput(" ".join(str(exc).split(";")[0].split())) from None
     finally:
         loader.dispose()
+    check_shape(data)
+    return data
 
 
 def parse_text(text: str, suffix: str, source: str) -> Any:
-    """Parse YAML (safe loader) or, for a ``.json`` suffix, JSON; a syntax error is one-line BadInput."""
+    """Parse YAML (safe loader) or, for a ``.json`` suffix, JSON, bounded by :func:`check_shape`.
+
+    Every problem is a one-line :class:`BadInput` naming ``source``: a syntax error with its line and column,
+    a document too large or too deep, a number too long.
+    """
+    src = source if len(source) <= 200 else excerpt(source)
     if suffix.lower() == ".json":
         try:
-            return json.loads(text)
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise BadInput(f"{source}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+            raise BadInput(f"{src}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        except RecursionError:
+            raise BadInput(
+                f"{src}: the document nests deeper than {MAX_DEPTH} levels; the limit is {MAX_DEPTH}"
+            ) from None
+        except ValueError as exc:
+            raise BadInput(f"{src}: {' '.join(str(exc).split(';')[0].split())}") from None
+        try:
+            check_shape(data)
+        except BadInput as exc:
+            raise BadInput(f"{src}: {exc}") from None
+        return data
     try:
         return load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise BadInput(f"{source}: invalid YAML{where}: {problem}") from None
+        raise BadInput(f"{src}: invalid YAML{where}: {excerpt(str(problem), 120).strip(chr(39))}") from None
+    except BadInput as exc:
+        raise BadInput(f"{src}: {exc}") from None
 
 
 def loc_path(loc: Sequence[str | int]) -> str:
     """A pydantic error location as a path: ``("actors", 3, "salience")`` -> ``actors[3].salience``."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
+        text = str(part) if len(str(part)) <= 40 else str(part)[:37] + "..."
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + text
     return out or "(top level)"
 
 
@@ -146,9 +282,9 @@ def validation_lines(
         elif kind == "literal_error":
             msg = f"must be one of {err.get('ctx', {}).get('expected', '')}"
         elif kind.startswith(number_types):
-            msg = f"must be a number, got {err.get('input')!r}"
+            msg = f"must be a number, got {excerpt(err.get('input'))}"
         elif kind.startswith("date"):
-            msg = f"must be a date (YYYY-MM-DD), got {err.get('input')!r}"
+            msg = f"must be a date (YYYY-MM-DD), got {excerpt(err.get('input'))}"
         else:
             text = err["msg"].removeprefix("Value error, ")
             msg = text[0].lower() + text[1:]

@@ -52,8 +52,10 @@ def _rounds_option(rounds: int | None, models: list[str] | None) -> dict[str, An
 
     if rounds is None:
         return {}
-    if rounds < 1:
-        raise BadInput(f"--rounds {rounds}: must be at least 1")
+    from alliance.negotiation.limits import MAX_ROUNDS
+
+    if not 1 <= rounds <= MAX_ROUNDS:
+        raise BadInput(f"--rounds {rounds}: must be between 1 and {MAX_ROUNDS}")
     if not option_takers("rounds", models):
         chosen = ", ".join(models or [])
         raise BadInput(f"--rounds applies only to models that iterate (e.g. eum); not to {chosen}")

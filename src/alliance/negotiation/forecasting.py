@@ -276,6 +276,8 @@ def _variant_outcomes(model: str, scenario: Scenario, options: Mapping[str, Any]
     n_a = len(scenario.actors)
     out = np.full((n_runs, len(scenario.issues)), np.nan)
     for run in range(n_runs):  # a model registered without solve_batch: re-solve each variant (3 x actors solves)
+        if n_a == 1 and run < n_a:
+            continue  # the only actor removed: nobody takes part, no outcome (NaN)
         variant = _variant_scenario(scenario, run % n_a, pos[run, run % n_a], removal=run < n_a)
         out[run] = _run(model, variant, options).outcome
     return out
@@ -317,7 +319,7 @@ def forecast(
     """
     from alliance.negotiation.schema import load_scenario
 
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    sc = load_scenario(scenario)  # a Scenario object is checked like a file (alliance.negotiation.limits)
     solver = get_model(model)
     ok, rejected, valid = _accepted(solver, options)
     if rejected:
@@ -333,7 +335,7 @@ def forecast_all(
     """Run several models (default: every available one); each gets the options it takes, ignoring the rest."""
     from alliance.negotiation.schema import load_scenario
 
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    sc = load_scenario(scenario)  # a Scenario object is checked like a file (alliance.negotiation.limits)
     names = list(model_names() if models is None else models)
     out: dict[str, Forecast] = {}
     for name in names:
@@ -351,6 +353,18 @@ def _build(model: str, sc: Scenario, options: Mapping[str, Any], find_pivotal: b
     arr_pos = batch.positions[0]
     mask = batch.mask[0]
     sal = batch.salience[0]
+    notes = dict(res.notes)
+    # An issue nobody takes part in has no forecast, whatever a kernel returns for it (Nash gave 3.9e-30).
+    weighted = mask & (np.nan_to_num(sal) * batch.capability[0][:, None] > 0)
+    nobody = ~weighted.any(axis=0)
+    if nobody.any():
+        o = np.where(nobody, np.nan, o)
+        for j in np.flatnonzero(nobody):
+            notes[sc.issues[j].name] = (
+                "nobody takes part in this issue: every actor's capability x salience is 0"
+                if mask[:, j].any()
+                else "nobody takes part in this issue: no actor has a position on it"
+            )
     veto = batch.veto[0][:, None] & mask
     d = batch.reversion[0]
     span = batch.span
@@ -376,7 +390,7 @@ def _build(model: str, sc: Scenario, options: Mapping[str, Any], find_pivotal: b
     piv = np.zeros((3, len(names), len(issues)), dtype=bool)
     if find_pivotal and len(names) > 0:
         variants = _variant_outcomes(model, sc, options, _reference(batch, o))
-        piv = _labels_differ(sc, o, variants).reshape(3, len(names), len(issues)) & mask[None]
+        piv = _labels_differ(sc, o, variants).reshape(3, len(names), len(issues)) & mask[None] & ~nobody[None, None]
 
     deadlock_by = res.details.get("deadlock_by", {}) if isinstance(res.details, Mapping) else {}
     formulation = tuple(
@@ -386,7 +400,9 @@ def _build(model: str, sc: Scenario, options: Mapping[str, Any], find_pivotal: b
     pivotal: dict[str, tuple[str, ...]] = {}
     rows = []
     for j, issue in enumerate(issues):
-        if np.isnan(o[j]) and isinstance(deadlock_by, Mapping) and deadlock_by.get(issue):
+        if nobody[j]:
+            blockers[issue] = ()
+        elif np.isnan(o[j]) and isinstance(deadlock_by, Mapping) and deadlock_by.get(issue):
             blockers[issue] = tuple(deadlock_by[issue])
         else:
             blockers[issue] = tuple(names[k] for k in np.flatnonzero(blocking[:, j]))
@@ -431,7 +447,7 @@ def _build(model: str, sc: Scenario, options: Mapping[str, Any], find_pivotal: b
     )
     explanation = {
         issue: _explain(
-            model, sc, j, o[j], formulation[j], blockers[issue], pivotal[issue], cohesion[j], res.notes, find_pivotal
+            model, sc, j, o[j], formulation[j], blockers[issue], pivotal[issue], cohesion[j], notes, find_pivotal
         )
         for j, issue in enumerate(issues)
     }
@@ -444,7 +460,7 @@ def _build(model: str, sc: Scenario, options: Mapping[str, Any], find_pivotal: b
         pivotal=pivotal,
         cohesion=cohesion,
         explanation=explanation,
-        notes=dict(res.notes),
+        notes=notes,
         details=dict(res.details),
         actors=actors_df,
         options=dict(options),

@@ -392,7 +392,7 @@ def predictive(
     from alliance.negotiation.models import get_model, model_module
     from alliance.negotiation.schema import load_scenario
 
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    sc = load_scenario(scenario)  # a Scenario object is checked like a file (alliance.negotiation.limits)
     mod = model_module(model)
     own = getattr(mod, "predictive", None) if mod is not None else None
     if own is not None:

@@ -22,8 +22,9 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from alliance.bundled import Bundled, looks_like_path
-from alliance.errors import BadInput
+from alliance.errors import BadInput, excerpt
 from alliance.io import atomic_write, parse_text, read_user_file, validation_lines
+from alliance.negotiation.limits import MAX_CAPABILITY, MAX_SCALE, check_scenario, size_errors
 from alliance.negotiation.scenario import Actor, DecisionRule, Issue, Scenario
 from alliance.negotiation.tables import NAME_RE, frame_to_dict, scenario_frame
 from alliance.negotiation.uncertainty import (
@@ -175,7 +176,7 @@ def _check(m: ScenarioModel) -> list[str]:
     """Range and cross-reference checks the types alone do not express."""
     errs: list[str] = []
     if not NAME_RE.match(m.name):
-        errs.append(f"name: {m.name!r} must be an identifier (letters, digits, _ . -)")
+        errs.append(f"name: {excerpt(m.name)} must be an identifier (letters, digits, _ . -)")
     if m.rule.kind == "qmv" and m.rule.capability_threshold is None and m.rule.count_threshold is None:
         errs.append("rule: qmv needs capability_threshold and/or count_threshold")
     for key in ("capability_threshold", "count_threshold"):
@@ -186,17 +187,20 @@ def _check(m: ScenarioModel) -> list[str]:
         errs.append("issues: at least one issue is required")
     if not m.actors:
         errs.append("actors: at least one actor is required")
+    errs += size_errors(len(m.actors), len(m.issues))
     scales: dict[str, tuple[float, float]] = {}
     for k, it in enumerate(m.issues):
         p = f"issues[{k}]"
         if not NAME_RE.match(it.name):
-            errs.append(f"{p}.name: {it.name!r} must be an identifier (letters, digits, _ . -)")
+            errs.append(f"{p}.name: {excerpt(it.name)} must be an identifier (letters, digits, _ . -)")
         if it.name in scales:
-            errs.append(f"{p}.name: duplicate issue {it.name!r}")
+            errs.append(f"{p}.name: duplicate issue {excerpt(it.name)}")
         if not (_finite(it.low) and _finite(it.high) and it.low < it.high):
             errs.append(f"{p}: low ({_num(it.low)}) must be below high ({_num(it.high)})")
             scales[it.name] = (-math.inf, math.inf)
             continue
+        if max(abs(it.low), abs(it.high)) > MAX_SCALE:
+            errs.append(f"{p}: the scale's ends must be within +-{MAX_SCALE:g}, got {_num(it.low)} to {_num(it.high)}")
         scales[it.name] = (it.low, it.high)
         rng = f"must be between {_num(it.low)} and {_num(it.high)}"
         for key in ("reversion", "outcome"):
@@ -214,10 +218,10 @@ def _check(m: ScenarioModel) -> list[str]:
         if not a.name.strip():
             errs.append(f"{p}.name: must not be empty")
         if a.name in names:
-            errs.append(f"{p}.name: duplicate actor {a.name!r}")
+            errs.append(f"{p}.name: duplicate actor {excerpt(a.name)}")
         names.add(a.name)
-        if not (_finite(a.capability) and a.capability >= 0):
-            errs.append(f"{p}.capability: must be a number >= 0, got {_num(a.capability)}")
+        if not (_finite(a.capability) and 0 <= a.capability <= MAX_CAPABILITY):
+            errs.append(f"{p}.capability: must be a number between 0 and {MAX_CAPABILITY:g}, got {_num(a.capability)}")
         for issue, ai in a.issues.items():
             q = f"{p}.issues.{issue}"
             if issue not in scales:
@@ -236,11 +240,11 @@ def _check(m: ScenarioModel) -> list[str]:
                 elif b0 > b1:
                     errs.append(f"{q}.bounds: lower bound {_num(b0)} exceeds upper bound {_num(b1)}")
     if m.chair is not None and m.chair not in names:
-        errs.append(f"chair: unknown actor {m.chair!r}; valid: {', '.join(sorted(names))}")
+        errs.append(f"chair: unknown actor {excerpt(m.chair)}; valid: {', '.join(sorted(names)[:20])}")
     if len(chairs) > 1:
         errs.append(f"actors: more than one actor has chair: true ({', '.join(chairs)})")
     if chairs and m.chair is not None and chairs[0] != m.chair:
-        errs.append(f"chair: {m.chair!r} but actor {chairs[0]!r} has chair: true")
+        errs.append(f"chair: {excerpt(m.chair)} but actor {excerpt(chairs[0])} has chair: true")
     return errs
 
 
@@ -509,7 +513,12 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         BadInput: unknown name, missing file, unsupported extension, bad syntax or invalid values (one line).
     """
     if isinstance(name_or_path, Scenario):
+        check_scenario(name_or_path)
         return name_or_path
+    if not isinstance(name_or_path, str | Path):
+        raise BadInput(
+            f"scenario: expected a Scenario, a bundled scenario name or a file path, got {type(name_or_path).__name__}"
+        )
     text = str(name_or_path)
     if not looks_like_path(name_or_path):
         raw, ext = BUNDLED.text(text)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from alliance.errors import BadInput
+from alliance.errors import BadInput, excerpt
 from alliance.negotiation.scenario import Scenario
 
 __all__ = ["NAME_RE", "frame_to_dict", "scenario_frame"]
@@ -63,15 +63,21 @@ def frame_to_dict(df: pd.DataFrame, *, name: str = "table", source: str | None =
     for c in numeric:
         vals = pd.to_numeric(t[c], errors="coerce")
         required = c in _TABLE_REQUIRED
-        bad = vals.isna() & (t[c].notna() | required)
+        bad = (vals.isna() & (t[c].notna() | required)) | vals.isin([math.inf, -math.inf])
         if bad.any():
             row = int(bad.to_numpy().nonzero()[0][0])
             raise BadInput(
-                f"invalid scenario table {where}row {row + 1}, column {c}: must be a number, got {t[c].iloc[row]!r}"
+                f"invalid scenario table {where}row {row + 1}, column {c}: must be a finite number, "
+                f"got {_cell(t[c].iloc[row])}"
             )
         t[c] = vals
-    t["actor"] = t["actor"].astype(str).str.strip()
-    t["issue"] = t["issue"].astype(str).str.strip()
+    for c in ("actor", "issue"):
+        text = t[c].map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip())
+        blank = text == ""
+        if blank.any():  # a blank actor must not vanish while its position still sets the scale
+            row = int(blank.to_numpy().nonzero()[0][0])
+            raise BadInput(f"invalid scenario table {where}row {row + 1}, column {c}: must not be blank")
+        t[c] = text
     dup = t.duplicated(["actor", "issue"])
     if dup.any():
         row = int(dup.to_numpy().nonzero()[0][0])
@@ -115,6 +121,13 @@ def frame_to_dict(df: pd.DataFrame, *, name: str = "table", source: str | None =
             ad["issues"][str(r.issue)] = e
         actors.append(ad)
     return {"name": issue_name, "salience_scale": scale, "issues": issues, "actors": actors}
+
+
+def _cell(v: object) -> str:
+    """A table cell as quoted in an error: a blank (NaN) is "a blank cell", a value at most 80 characters."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "a blank or NaN cell"
+    return excerpt(v if isinstance(v, str) else float(v) if isinstance(v, int | float) else str(v))
 
 
 def _first(g: pd.DataFrame, col: str, default: float | None) -> float | None:

@@ -155,9 +155,15 @@ def _read_text(path_or_name: str | Path) -> tuple[str, str]:
         from alliance.data import table_bytes
 
         return table_bytes(_EMBEDDED_TABLE).decode("utf-8"), EMBEDDED
+    from alliance.io import check_file_size, check_readable_file
+
     path = Path(path_or_name)
-    if not path.is_file():
-        raise BadInput(f"DEU file {str(path)!r} not found; give a path to a DEU file or {EMBEDDED!r}")
+    try:
+        check_readable_file(path, "DEU file")
+    except BadInput as exc:
+        hint = f"; give a path to a DEU file or {EMBEDDED!r}" if str(exc).endswith("not found") else ""
+        raise BadInput(f"{exc}{hint}") from None
+    check_file_size(path, "DEU file")
     raw = path.read_bytes()
     for enc in ("utf-8-sig", "cp1252"):
         try:

@@ -254,9 +254,10 @@ def _classes(data: ChoiceData, y: np.ndarray) -> np.ndarray:
 
 def _softmax(data: ChoiceData, beta: np.ndarray) -> np.ndarray:
     util = np.where(data.valid, data.features @ beta, -np.inf)
-    util = util - util.max(axis=1, keepdims=True)
-    e = np.exp(util)
-    return np.asarray(e / e.sum(axis=1, keepdims=True))
+    top = util.max(axis=1, keepdims=True)
+    e = np.exp(util - np.where(np.isfinite(top), top, 0.0))
+    with np.errstate(invalid="ignore"):  # a row with no candidate (no actor takes part): NaN, not a warning
+        return np.asarray(e / e.sum(axis=1, keepdims=True))
 
 
 def _trunc_normal_logpdf(u: np.ndarray, mu: np.ndarray, sigma: float) -> np.ndarray:

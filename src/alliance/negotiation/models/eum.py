@@ -62,6 +62,7 @@ import numpy as np
 
 from alliance.errors import BadInput, one_of
 from alliance.io import jsonable
+from alliance.negotiation.limits import check_rounds
 from alliance.negotiation.models.base import ModelOutcome
 from alliance.negotiation.models.batch import Batch, BatchOutcome
 from alliance.negotiation.models.eum_kernel import run_rows
@@ -205,8 +206,7 @@ def eum_rounds(
         median is step 1's weighted median; the mean is the capability x salience weighted mean. With
         ``return_risk`` a fourth array, the risk exponents of the last round (1 where no round was run).
     """
-    if rounds < 0:
-        raise BadInput(f"rounds must be >= 0, got {rounds}")
+    rounds = check_rounds(rounds)
     if not 0.0 <= q <= 1.0:
         raise BadInput(f"q must be between 0 and 1, got {q}")
     if probability not in PROBABILITY:
@@ -220,6 +220,10 @@ def eum_rounds(
     rules = (probability, perspective, votes, offers)
     x, c, s = _as_batch(positions, capability, salience)
     n_runs, n_act, n_iss = x.shape
+    if n_act == 0:  # nobody left (e.g. the only actor removed to test whether it is pivotal): no forecast
+        nan = np.full((n_runs, rounds + 1, n_iss), np.nan)
+        empty = (np.full((n_runs, rounds + 1, 0, n_iss), np.nan), nan, nan.copy())
+        return (*empty, np.full((n_runs, 0, n_iss), np.nan)) if return_risk else empty
     # Work on rows (runs x issues) of actors: each issue of each run is negotiated on its own.
     xt = np.moveaxis(x, 2, 1)
     mask = ~np.isnan(xt)

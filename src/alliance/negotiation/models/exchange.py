@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from alliance.errors import BadInput
+from alliance.negotiation.limits import check_rounds
 from alliance.negotiation.models.base import ModelOutcome
 from alliance.negotiation.models.batch import Batch, BatchOutcome, in_chunks
 from alliance.negotiation.scenario import Scenario
@@ -201,8 +202,7 @@ def exchange_batch(
             "positions and salience must be (runs, actors, issues) and capability (runs, actors), "
             f"got {x.shape}, {s.shape}, {c.shape}"
         )
-    if rounds < 0:
-        raise BadInput(f"rounds must be >= 0, got {rounds}")
+    rounds = check_rounds(rounds)
     n_runs, n_act, n_iss = x.shape
     lo, span = _scale(n_iss, low, high)
     z = (x - lo) / span
