@@ -7,10 +7,12 @@ the bad value and what would be valid.
 
 from __future__ import annotations
 
+import math
+import numbers
 import reprlib
 from collections.abc import Iterable
 
-__all__ = ["EXCERPT_CHARS", "AllianceError", "BadInput", "excerpt", "one_of"]
+__all__ = ["EXCERPT_CHARS", "AllianceError", "BadInput", "excerpt", "one_of", "real_number", "whole_number"]
 
 #: At most this many characters of a user's input are quoted in an error message.
 EXCERPT_CHARS = 80
@@ -43,3 +45,47 @@ def one_of(what: str, value: object, valid: Iterable[object]) -> BadInput:
     items = [str(v) for v in valid]
     shown = ", ".join(items[:40]) + (", ..." if len(items) > 40 else "")
     return BadInput(f"unknown {what} {excerpt(value)}; valid: {shown}")
+
+
+def _range_text(lo: float | None, hi: float | None) -> str:
+    if lo is not None and hi is not None:
+        return (
+            f"between {lo:,} and {hi:,}"
+            if isinstance(lo, int) and isinstance(hi, int)
+            else f"between {lo:g} and {hi:g}"
+        )
+    if lo is not None:
+        return f">= {lo:,}" if isinstance(lo, int) else f">= {lo:g}"
+    if hi is not None:
+        return f"<= {hi:,}" if isinstance(hi, int) else f"<= {hi:g}"
+    return "any"
+
+
+def whole_number(what: str, value: object, lo: int | None = None, hi: int | None = None) -> int:
+    """``value`` as an int after checking it is a whole number (int or NumPy integer, not a bool, not a string)
+    within ``lo``..``hi`` (inclusive; None: unbounded).
+
+    Raises:
+        BadInput: ``"{what} '10': must be a whole number between 1 and 100,000"``.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise BadInput(f"{what} {excerpt(value)}: must be a whole number {_range_text(lo, hi)}")
+    v = int(value)
+    if (lo is not None and v < lo) or (hi is not None and v > hi):
+        raise BadInput(f"{what} {excerpt(v)}: must be {_range_text(lo, hi)}")
+    return v
+
+
+def real_number(what: str, value: object, lo: float | None = None, hi: float | None = None) -> float:
+    """``value`` as a float after checking it is a finite real number (not a bool, not a string) within
+    ``lo``..``hi`` (inclusive; None: unbounded).
+
+    Raises:
+        BadInput: ``"{what} 'x': must be a number between 0 and 1"``.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise BadInput(f"{what} {excerpt(value)}: must be a number {_range_text(lo, hi)}")
+    v = float(value)
+    if not math.isfinite(v) or (lo is not None and v < lo) or (hi is not None and v > hi):
+        raise BadInput(f"{what} {excerpt(value)}: must be a finite number {_range_text(lo, hi)}")
+    return v

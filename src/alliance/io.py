@@ -39,6 +39,7 @@ __all__ = [
     "SAFE_LOADER",
     "check_file_size",
     "check_readable_file",
+    "check_shape",
     "atomic_write",
     "add_source_line",
     "check_figure_path",
