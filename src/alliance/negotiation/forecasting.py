@@ -359,10 +359,10 @@ def _build(model: str, sc: Scenario, options: Mapping[str, Any], find_pivotal: b
     nobody = ~weighted.any(axis=0)
     if nobody.any():
         o = np.where(nobody, np.nan, o)
-        for j in np.flatnonzero(nobody):
-            notes[sc.issues[j].name] = (
+        for idx in np.flatnonzero(nobody):
+            notes[sc.issues[idx].name] = (
                 "nobody takes part in this issue: every actor's capability x salience is 0"
-                if mask[:, j].any()
+                if mask[:, idx].any()
                 else "nobody takes part in this issue: no actor has a position on it"
             )
     veto = batch.veto[0][:, None] & mask

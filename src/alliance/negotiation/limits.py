@@ -179,9 +179,9 @@ def check_scenario(scenario: object) -> None:
     if scenario.chair is not None and scenario.chair not in names:
         errs.append(f"chair: unknown actor {excerpt(scenario.chair)}; valid: {', '.join(sorted(names)[:20])}")
     if errs:
-        shown = "; ".join(errs[:_MAX_SHOWN])
+        listed = "; ".join(errs[:_MAX_SHOWN])
         more = f" (and {len(errs) - _MAX_SHOWN} more)" if len(errs) > _MAX_SHOWN else ""
-        raise BadInput(f"invalid scenario {excerpt(scenario.name)}: {shown}{more}")
+        raise BadInput(f"invalid scenario {excerpt(scenario.name)}: {listed}{more}")
 
 
 def _in_range(path: str, value: object, lo: float, hi: float, *, nan_ok: bool = False) -> list[str]:

@@ -506,8 +506,10 @@ def _load_table(path: Path) -> Scenario:
     return scenario_from_frame(df, name=path.stem, source=str(path))
 
 
-def load_scenario(name_or_path: str | Path) -> Scenario:
-    """Load a bundled scenario by name (``hague-2025``) or a file (.yaml, .yml, .json, .csv, .tsv).
+def load_scenario(name_or_path: Scenario | str | Path) -> Scenario:
+    """Load a bundled scenario by name (``hague-2025``) or a file (.yaml, .yml, .json, .csv, .tsv); a
+    :class:`Scenario` object is checked as a file would be (:func:`alliance.negotiation.limits.check_scenario`)
+    and returned as is.
 
     Raises:
         BadInput: unknown name, missing file, unsupported extension, bad syntax or invalid values (one line).
