@@ -68,7 +68,7 @@ BATCH = {
 
 
 def batched_models() -> list[str]:
-    """The registered models with a batch kernel (``synthesis`` pools the others per scenario: none)."""
+    """The registered models with a batch kernel (every one since ``synthesis.solve_batch``)."""
     return [n for n in model_names() if hasattr(model_module(n), "solve_batch")]
 
 

@@ -48,8 +48,10 @@ __all__ = [
     "candidate_classes",
     "concat",
     "conformal",
+    "conformal_atoms",
     "conformal_residuals",
     "mixture",
+    "pool_atoms",
     "predictive",
 ]
 
@@ -266,9 +268,7 @@ def conformal(
     if r.shape[0] != n:
         raise BadInput(f"conformal: {r.shape[0]} residual sets for {n} forecasts")
     scale = (high - low) / residual_span
-    values = _clip(point[:, None] + r * scale[:, None], low, high)
-    values = np.where(np.isnan(r) | np.isnan(point)[:, None], np.nan, values)
-    weights = np.where(np.isnan(values), 0.0, 1.0)
+    values, weights = conformal_atoms(point, r, low, high, residual_span)
     intervals = {}
     for level in levels:
         q = np.array([conformal_halfwidth(row[~np.isnan(row)], level) for row in r]) * scale
@@ -290,6 +290,59 @@ def conformal(
     )
 
 
+def conformal_atoms(
+    point: np.ndarray, residuals: np.ndarray, low: np.ndarray, high: np.ndarray, residual_span: float = DEU_SPAN
+) -> tuple[np.ndarray, np.ndarray]:
+    """The atoms of :func:`conformal`: ``values`` ``point + r x span / residual_span`` clipped to the scale (NaN
+    where the point or the residual is NaN) and their ``weights`` (1, 0 for NaN), shaped ``(n, m)``.
+
+    Args:
+        point: ``(n,)`` point forecasts.
+        residuals: ``(m,)`` one set for every row, or ``(n, m)``.
+        low, high: ``(n,)`` the scales.
+        residual_span: the span of the scale the residuals were measured on.
+    """
+    point = np.asarray(point, dtype=float)
+    r = np.asarray(residuals, dtype=float)
+    r = r[None, :] if r.ndim == 1 else r
+    scale = (high - low) / residual_span
+    values = _clip(point[:, None] + r * scale[:, None], low, high)
+    values = np.where(np.isnan(r) | np.isnan(point)[:, None], np.nan, values)
+    return values, np.where(np.isnan(values), 0.0, 1.0)
+
+
+def pool_atoms(
+    members: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]], weights: Sequence[float] | np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The atoms ``(values, weights)`` of the linear pool ``sum_m w_m F_m`` (:func:`mixture`), per row.
+
+    Args:
+        members: per member ``(values, weights, point)``, shaped ``(n, K_m)``, ``(n, K_m)`` and ``(n,)``; a
+            member with a NaN point drops out of that row and the other weights are renormalised.
+        weights: the members' weights (non-negative, summing to 1).
+    """
+    w = np.asarray(weights, dtype=float)
+    if np.any(w < 0) or not np.isclose(w.sum(), 1.0):
+        raise BadInput("mixture weights must be non-negative and sum to 1")
+    ok = np.stack([~np.isnan(point) for _, _, point in members], axis=1) & (w[None, :] > 0)  # (n, M)
+    wm = np.where(ok, w[None, :], 0.0)
+    total = wm.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wm = np.where(total > 0, wm / total, np.nan)
+    vals, wts = [], []
+    for j, (values, weights_m, _) in enumerate(members):
+        mw = np.where(np.isnan(values), 0.0, weights_m)
+        mw = mw / np.where(mw.sum(axis=1, keepdims=True) > 0, mw.sum(axis=1, keepdims=True), 1.0)
+        vals.append(values)
+        wts.append(mw * np.nan_to_num(wm[:, j : j + 1]))
+    values_all = np.concatenate(vals, axis=1)
+    wts_all = np.concatenate(wts, axis=1)
+    values_all = np.where(wts_all > 0, values_all, np.nan)
+    empty = ~(wts_all > 0).any(axis=1)
+    values_all[empty, 0], wts_all[empty, 0] = np.nan, 1.0  # an issue no member forecasts stays NaN
+    return values_all, wts_all
+
+
 def mixture(
     members: Sequence[Predictive],
     weights: Sequence[float] | np.ndarray,
@@ -306,27 +359,11 @@ def mixture(
     w = np.asarray(weights, dtype=float)
     if len(members) != len(w) or not len(members):
         raise BadInput(f"mixture: {len(members)} members but {len(w)} weights")
-    if np.any(w < 0) or not np.isclose(w.sum(), 1.0):
-        raise BadInput("mixture weights must be non-negative and sum to 1")
     n = len(members[0])
-    ok = np.stack([~np.isnan(m.point) for m in members], axis=1) & (w[None, :] > 0)  # (n, M)
-    wm = np.where(ok, w[None, :], 0.0)
-    total = wm.sum(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        wm = np.where(total > 0, wm / total, np.nan)
-    vals, wts = [], []
-    for j, m in enumerate(members):
+    for m in members:
         if len(m) != n:
             raise BadInput(f"mixture: member {m.model!r} has {len(m)} issues, expected {n}")
-        mw = np.where(np.isnan(m.values), 0.0, m.weights)
-        mw = mw / np.where(mw.sum(axis=1, keepdims=True) > 0, mw.sum(axis=1, keepdims=True), 1.0)
-        vals.append(m.values)
-        wts.append(mw * np.nan_to_num(wm[:, j : j + 1]))
-    values = np.concatenate(vals, axis=1)
-    wts_all = np.concatenate(wts, axis=1)
-    values = np.where(wts_all > 0, values, np.nan)
-    empty = ~(wts_all > 0).any(axis=1)
-    values[empty, 0], wts_all[empty, 0] = np.nan, 1.0  # an issue no member forecasts stays NaN
+    values, wts_all = pool_atoms([(m.values, m.weights, m.point) for m in members], w)
     point = quantiles(values, wts_all, 0.5)[:, 0]
     intervals = {float(lv): central_interval(values, wts_all, lv) for lv in levels}
     cmass = between = None

@@ -68,6 +68,7 @@ __all__ = [
     "choice_data",
     "choice_data_from_batch",
     "distribution",
+    "distribution_batch",
     "fit",
     "load_params",
     "predictive",
@@ -470,11 +471,18 @@ def solve_batch(batch: Batch, params: Mapping[str, Any] | None = None) -> BatchO
     """
     from alliance.negotiation.backtest.scoring_rules import quantiles
 
+    values, weights = distribution_batch(batch, params)
+    r, _, n_i = batch.shape
+    return BatchOutcome.of("choice", np.asarray(quantiles(values, weights, 0.5)[:, 0].reshape(r, n_i)))
+
+
+def distribution_batch(batch: Batch, params: Mapping[str, Any] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The atoms ``(values, weights)`` of the predictive distribution of every run and issue of a batch, one row
+    per ``(run, issue)`` in that order (run-major), as :func:`distribution`; features as in :func:`solve_batch`."""
     threshold, _ = batch.procedure()
     data = choice_data_from_batch(batch, batch.agenda_setter, batch.co_legislator, threshold)
     values, weights, _, _ = distribution(data, params)
-    r, _, n_i = batch.shape
-    return BatchOutcome.of("choice", np.asarray(quantiles(values, weights, 0.5)[:, 0].reshape(r, n_i)))
+    return values, weights
 
 
 def solve(scenario: Scenario, params: Mapping[str, Any] | None = None) -> ModelOutcome:

@@ -138,10 +138,11 @@ def _as_batch(
 
 
 #: With ``engine="auto"``, the compiled kernel is used once numba is loaded in the process, or for a call of at
-#: least this many (row, round, actor pair) cells: loading numba and the cached kernel costs about 0.7 s of CPU,
-#: which the compiled kernel (about 40 ns a cell against 100 ns for NumPy) earns back from about 1.5e7 cells
-#: (measured, docs/benchmarks.md). A single hague-2025 forecast with its pivotal analysis is 4e6 cells.
-AUTO_NUMBA_CELLS = 15_000_000
+#: least this many (row, round, actor pair) cells: loading numba and the cached kernel costs about 0.6 s of CPU,
+#: which the compiled kernel (about 25 ns a cell against 150 ns for NumPy) earns back from about 5e6 cells
+#: (measured, docs/benchmarks.md). A hague-2025 forecast with its pivotal analysis is 4.4e6 cells, so it loads
+#: numba; ``negotiate --model all`` (the EUM and the synthesis, each with its variants) then runs it twice.
+AUTO_NUMBA_CELLS = 4_000_000
 
 
 def _engine(name: str | None, cells: int = 0) -> Callable[..., tuple[np.ndarray, np.ndarray, np.ndarray]]:
