@@ -132,11 +132,14 @@ def solve_batch(batch: Batch, weights: Mapping[str, float] | None = None) -> Bat
     for m in used:
         module = model_module(m)
         own = getattr(module, "distribution_batch", None)
+        runner = getattr(module, "solve_batch", None)
         if own is not None:  # the model's own distribution (choice); its point is that distribution's median
             values, atoms = own(batch)
             point = quantiles(values, atoms, 0.5)[:, 0]
         else:
-            point = np.asarray(module.solve_batch(batch).outcome, dtype=float).reshape(-1)
+            if runner is None:
+                raise BadInput(f"synthesis member {m!r} has no batch kernel")
+            point = np.asarray(runner(batch).outcome, dtype=np.float64).reshape(-1)
             values, atoms = conformal_atoms(point, conformal_residuals(m, capability), low, high)
         parts.append((values, atoms, point))
     values, atoms = pool_atoms(parts, np.array([w[m] / total for m in used]))
