@@ -64,6 +64,7 @@ BATCH = {
     "procedural": 100_000,
     "ensemble": 500,
     "choice": 20_000,
+    "synthesis": 1_000,
 }
 
 

@@ -56,7 +56,7 @@ def _scenario(rule: DecisionRule, *, chair: bool, colegis: bool, bounds: bool, s
         if k == 5:
             del pos["b"]  # an actor sitting out one issue
         sal = {i: float(rng.uniform(0.1, 1.0)) for i in pos}
-        bnd = {"a": (pos["a"] - 30.0, pos["a"] + 30.0)} if bounds and k < 2 else {}
+        bnd = {"a": (max(pos["a"] - 30.0, 0.0), min(pos["a"] + 30.0, 100.0))} if bounds and k < 2 else {}
         actors.append(
             Actor(f"x{k}", float(rng.uniform(0.5, 5.0)), pos, sal, bounds=bnd, chair=chair and k == 0, veto=k != 4)
         )

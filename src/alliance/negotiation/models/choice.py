@@ -53,7 +53,7 @@ import numpy as np
 
 from alliance.errors import BadInput
 from alliance.negotiation.models.base import ModelOutcome
-from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario
+from alliance.negotiation.models.batch import Batch, BatchOutcome, batch_from_scenario, in_chunks
 from alliance.negotiation.models.shipped import shipped_params
 from alliance.negotiation.models.stacked import _actor_position
 from alliance.negotiation.scenario import Scenario
@@ -462,6 +462,7 @@ def predictive(scenario: Scenario, params: Mapping[str, Any] | None = None) -> P
     return predictive_from_data(_data(scenario), params, issues=list(scenario.issue_names))
 
 
+@in_chunks(1 << 13)
 def solve_batch(batch: Batch, params: Mapping[str, Any] | None = None) -> BatchOutcome:
     """Forecasts ``(R, I)`` of a batch, the predictive medians (the model never predicts a deadlock).
 
