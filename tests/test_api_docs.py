@@ -38,6 +38,7 @@ def test_the_page_documents_every_public_package() -> None:
         "alliance.negotiation.backtest",
         "alliance.negotiation.models.batch",
         "alliance.dynamics",
+        "alliance.sweep",
         "alliance.results",
         "alliance.io",
         "alliance.bundled",

@@ -2,7 +2,8 @@
 
 Burden-sharing analytics on NATO's own data (:mod:`alliance.spending`, :mod:`alliance.brief`,
 :mod:`alliance.claims`), consensus forecasts for texts all 32 allies must sign with a backtest on EU negotiations
-(:mod:`alliance.negotiation`), and multi-year spending simulations (:mod:`alliance.dynamics`). Every public name
+(:mod:`alliance.negotiation`), multi-year spending simulations (:mod:`alliance.dynamics`), and uncertainty sweeps
+that turn forecasts into probabilities (:mod:`alliance.sweep`). Every public name
 below is imported on first use, so ``import alliance`` loads neither pandas nor SciPy. Results follow one
 protocol (:class:`alliance.results.Result`): ``to_frame()``, ``to_dict()``, ``plot(path)``, ``meta``.
 """
@@ -45,13 +46,21 @@ _LAZY: dict[str, str] = {
     "project": "alliance.dynamics.projection",
     "calibrate": "alliance.dynamics.fitting",
     "simulate_backtest": "alliance.dynamics.validation",
+    # uncertainty sweeps (``alliance.sweep`` is the subpackage: the function is exported under another name)
+    "uncertainty_sweep": "alliance.sweep.engine",
+    "sweep_report": "alliance.sweep.analysis",
     # the result protocol and errors
     "Result": "alliance.results",
     "BadInput": "alliance.errors",
     "AllianceError": "alliance.errors",
 }
 #: Public names whose attribute differs from the exported name.
-_ALIASES: dict[str, str] = {"simulate_backtest": "backtest", "deu_backtest": "backtest"}
+_ALIASES: dict[str, str] = {
+    "simulate_backtest": "backtest",
+    "deu_backtest": "backtest",
+    "uncertainty_sweep": "sweep",
+    "sweep_report": "report",
+}
 
 __all__ = ["__version__", *sorted(_LAZY)]
 

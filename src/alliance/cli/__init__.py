@@ -3,8 +3,8 @@
 ``brief``, ``claims``, ``data list|show|meta``; ``spending`` (default: who meets a target) with ``gaps``,
 ``shares``, ``olson-zeckhauser`` (``oz``), ``hague-path``, ``path2035``; ``negotiate`` (default: forecast a
 scenario) with ``scenarios``, ``show``, ``template``, ``backtest``; ``simulate`` (default: project) with
-``backtest``, ``scenarios``, ``calibrate``; ``serve`` (the HTTP API and dashboard). The first release's top-level
-spellings (``alliance spending gaps``,
+``backtest``, ``scenarios``, ``calibrate``; ``serve`` (the HTTP API and dashboard); ``sweep`` (default: run a sweep)
+with ``report``, ``export``. The first release's top-level spellings (``alliance spending gaps``,
 ``alliance negotiate scenarios``, ``alliance negotiate backtest``...) remain as hidden aliases of the same functions.
 
 Every command is a module-level function that calls one public function of the Python API. The command modules
@@ -28,7 +28,16 @@ from typing import NoReturn
 import typer
 from typer._click import exceptions as _cx  # Typer >= 0.29 vendors its own click
 
-from alliance.cli import backtest_cmd, brief_cmd, data_cmd, negotiate_cmd, serve_cmd, simulate_cmd, spending_cmd
+from alliance.cli import (
+    backtest_cmd,
+    brief_cmd,
+    data_cmd,
+    negotiate_cmd,
+    serve_cmd,
+    simulate_cmd,
+    spending_cmd,
+    sweep_cmd,
+)
 from alliance.errors import AllianceError, BadInput
 
 app = typer.Typer(
@@ -48,6 +57,7 @@ app.add_typer(spending_cmd.app, name="spending")
 app.add_typer(negotiate_cmd.app, name="negotiate")
 app.add_typer(simulate_cmd.app, name="simulate")
 app.command("serve")(serve_cmd.serve)
+app.add_typer(sweep_cmd.app, name="sweep")
 
 # Hidden aliases: the first release's top-level spellings call the same functions.
 for _name, _fn in spending_cmd.SUBCOMMANDS.items():

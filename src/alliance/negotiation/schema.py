@@ -32,7 +32,9 @@ from alliance.negotiation.uncertainty import (
     DefaultUncertaintyModel,
     DistributionSpec,
     InputUncertaintyModel,
+    ParameterModel,
     check_distribution,
+    check_parameters,
 )
 
 __all__ = [
@@ -115,6 +117,7 @@ class ScenarioModel(_Strict):
     capability_basis: str = ""
     sources: list[SourceModel] = Field(default_factory=list)
     default_uncertainty: DefaultUncertaintyModel | None = None
+    parameters: list[ParameterModel] = Field(default_factory=list)
     issues: list[IssueModel]
     actors: list[ActorModel]
 
@@ -127,7 +130,9 @@ _CHILDREN: dict[type[BaseModel], dict[str, type[BaseModel]]] = {
         "issues": IssueModel,
         "actors": ActorModel,
         "default_uncertainty": DefaultUncertaintyModel,
+        "parameters": ParameterModel,
     },
+    ParameterModel: {"uncertainty": DistributionSpec},
     ActorModel: {"issues": ActorIssueModel, "uncertainty": ActorUncertaintyModel},
     ActorIssueModel: {"uncertainty": InputUncertaintyModel},
     InputUncertaintyModel: {"position": DistributionSpec, "salience": DistributionSpec},
@@ -211,6 +216,8 @@ def _check(m: ScenarioModel) -> list[str]:
             if not it.low <= v <= it.high:
                 errs.append(f"{p}.formulations.{label}: {rng}, got {_num(v)}")
     errs += _check_uncertainty(m, scales)
+    revs = {it.name: it.reversion for it in m.issues}
+    errs += check_parameters(m.parameters, scales, [a.name for a in m.actors], revs)
     names: set[str] = set()
     chairs = [a.name for a in m.actors if a.chair]
     for k, a in enumerate(m.actors):
@@ -354,6 +361,8 @@ def scenario_from_dict(data: Mapping[str, Any], *, source: str | None = None) ->
         metadata["sources"] = [s.model_dump(exclude_defaults=True) for s in m.sources]
     if m.default_uncertainty is not None:
         metadata["default_uncertainty"] = m.default_uncertainty.model_dump(exclude_none=True)
+    if m.parameters:
+        metadata["parameters"] = [p.model_dump(exclude_none=True, exclude_defaults=True) for p in m.parameters]
     return Scenario(
         name=m.name,
         issues=issues,
@@ -415,6 +424,8 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
         out["sources"] = [dict(s) for s in scenario.metadata["sources"]]  # type: ignore[attr-defined]
     if scenario.metadata.get("default_uncertainty"):
         out["default_uncertainty"] = dict(scenario.metadata["default_uncertainty"])  # type: ignore[call-overload]
+    if scenario.metadata.get("parameters"):
+        out["parameters"] = [dict(p) for p in scenario.metadata["parameters"]]  # type: ignore[attr-defined]
     issues = []
     for it in scenario.issues:
         d: dict[str, Any] = {"name": it.name}

@@ -31,6 +31,24 @@ scale, saliences to ``[0, salience_scale]``, capabilities to ``[0, inf)``):
 - ``triangular``: ``low``, ``high`` and ``mode`` (default: the stated value);
 - ``discrete``: ``values`` with ``probs`` (summing to 1).
 
+Named global parameters (``parameters:``) vary something no single input holds, each with its own distribution
+(absolute units, clipped like the inputs it changes)::
+
+    parameters:
+      - name: ukraine_reversion                 # the outcome without agreement on ukraine
+        target: reversion
+        issues: [ukraine]
+        uncertainty: {dist: uniform, low: 25, high: 75}
+      - name: us_salience                       # how much the US cares, on every issue, as a factor
+        target: salience_factor
+        actors: [USA]
+        uncertainty: {dist: triangular, low: 0.5, high: 1.5, mode: 1}
+
+``target`` is ``reversion`` (one issue; nominal value: the issue's reversion point), ``position_shift`` (added to the
+positions of ``actors`` on ``issues``, in shares of each issue's scale; nominal 0), ``salience_factor`` or
+``capability_factor`` (multiplies; nominal 1). ``actors``/``issues`` default to all. ``value`` overrides the
+nominal value (what a single forecast uses is always the scenario's own inputs: parameters matter to sweeps only).
+
 Resolution (:func:`resolved_uncertainty`): the input's own ``uncertainty``, else ``default_uncertainty[evidence]``,
 else ``default_uncertainty["default"]`` (capabilities: ``default_uncertainty["capability"]``), else none.
 :func:`ppf` turns uniform numbers into draws of a resolved row, vectorised (the sweep samplers call it).
@@ -54,17 +72,23 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EVIDENCE",
+    "PARAMETER_TARGETS",
     "DefaultUncertaintyModel",
+    "ParameterModel",
     "DistributionSpec",
     "check_distribution",
     "describe_uncertainty",
+    "check_parameters",
     "ppf",
+    "resolved_parameters",
     "resolved_uncertainty",
 ]
 
 #: Kinds of evidence behind an input (``evidence:`` of an actor's issue entry).
 EVIDENCE: tuple[str, ...] = ("statement", "weak", "rule", "assumption")
 _INPUTS = ("position", "salience")
+#: What a named global parameter (``parameters:``) can vary; see the module docstring.
+PARAMETER_TARGETS: tuple[str, ...] = ("reversion", "position_shift", "salience_factor", "capability_factor")
 
 
 class DistributionSpec(BaseModel):
@@ -111,6 +135,20 @@ class DefaultUncertaintyModel(BaseModel):
     assumption: InputUncertaintyModel | None = None
     default: InputUncertaintyModel | None = None
     capability: DistributionSpec | None = None
+
+
+class ParameterModel(BaseModel):
+    """One named global parameter of a scenario (``parameters:``; module docstring)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    description: str = ""
+    target: Literal["reversion", "position_shift", "salience_factor", "capability_factor"]
+    issues: list[str] = []
+    actors: list[str] = []
+    value: float | None = None
+    uncertainty: DistributionSpec
 
 
 def check_distribution(d: DistributionSpec, path: str, lo: float, hi: float) -> list[str]:
@@ -225,6 +263,86 @@ def resolved_uncertainty(scenario: Scenario) -> pd.DataFrame:
                 add(a.name, issue, inp, value, ev, spec, origin, span, clip)
     cols = ["actor", "issue", "input", "value", "evidence", "origin", "dist", "sd", "low", "high", "mode", "values",
             "probs", "clip_low", "clip_high"]  # fmt: skip
+    return pd.DataFrame(rows).reindex(columns=cols)
+
+
+def _parameter_frame(p: ParameterModel, scales: Mapping[str, tuple[float, float]],
+                     reversions: Mapping[str, float | None]) -> tuple[float, float, tuple[float, float]]:  # fmt: skip
+    """``(nominal value, span for relative widths, clipping range)`` of a valid parameter."""
+    if p.target == "reversion":
+        lo, hi = scales[p.issues[0]]
+        rev = reversions.get(p.issues[0])
+        value = p.value if p.value is not None else (rev if rev is not None else 0.5 * (lo + hi))
+        return float(value), hi - lo, (lo, hi)
+    if p.target == "position_shift":
+        return float(p.value if p.value is not None else 0.0), 1.0, (-1.0, 1.0)
+    return float(p.value if p.value is not None else 1.0), 1.0, (0.0, math.inf)
+
+
+def check_parameters(params: list[ParameterModel], scales: Mapping[str, tuple[float, float]],
+                     actors: list[str], reversions: Mapping[str, float | None]) -> list[str]:  # fmt: skip
+    """Errors of a scenario's ``parameters:`` (names, targets, issues, actors, distributions in range)."""
+    errs: list[str] = []
+    seen: set[str] = set()
+    for k, p in enumerate(params):
+        q = f"parameters[{k}]"
+        if not p.name.replace("_", "a").replace("-", "a").replace(".", "a").isalnum():
+            errs.append(f"{q}.name: {p.name!r} must be an identifier (letters, digits, _ . -)")
+        if p.name in seen:
+            errs.append(f"{q}.name: duplicate parameter {p.name!r}")
+        seen.add(p.name)
+        bad_i = [i for i in p.issues if i not in scales]
+        bad_a = [a for a in p.actors if a not in actors]
+        if bad_i:
+            errs.append(f"{q}.issues: unknown issue(s) {', '.join(bad_i)}; valid: {', '.join(scales)}")
+        if bad_a:
+            errs.append(f"{q}.actors: unknown actor(s) {', '.join(bad_a)}; valid: {', '.join(actors)}")
+        if bad_i or bad_a:
+            continue
+        if p.target == "reversion" and (len(p.issues) != 1 or p.actors):
+            errs.append(f"{q}: a reversion parameter names exactly one issue and no actors")
+            continue
+        value, _, (lo, hi) = _parameter_frame(p, scales, reversions)
+        if p.target != "reversion" and (p.uncertainty.sd_share is not None or p.uncertainty.half_width_share):
+            errs.append(f"{q}.uncertainty: a {p.target} parameter needs absolute widths (sd, low/high)")
+            continue
+        if not lo <= value <= hi:
+            errs.append(f"{q}.value: must be between {lo:g} and {hi:g}, got {value:g}")
+        errs += check_distribution(p.uncertainty, f"{q}.uncertainty", lo, hi)
+    return errs
+
+
+def resolved_parameters(scenario: Scenario) -> pd.DataFrame:
+    """The scenario's named global parameters (``metadata["parameters"]``) with their distributions resolved.
+
+    One row per parameter: ``name``, ``target``, ``issues`` and ``actors`` (lists; empty = all), ``description``,
+    ``value`` (nominal), ``dist`` and its parameters as in :func:`resolved_uncertainty`, ``clip_low``/``clip_high``.
+    """
+    import pandas as pd
+
+    raw = scenario.metadata.get("parameters") or []
+    scales = {it.name: (it.low, it.high) for it in scenario.issues}
+    revs = {it.name: it.reversion for it in scenario.issues}
+    rows = []
+    for item in raw if isinstance(raw, list) else []:
+        p = ParameterModel.model_validate(item)
+        value, span, clip = _parameter_frame(p, scales, revs)
+        d = p.uncertainty.model_dump(exclude_none=True)
+        row: dict[str, Any] = {"name": p.name, "target": p.target, "issues": list(p.issues) or list(scales),
+                               "actors": list(p.actors) or list(scenario.actor_names), "description": p.description,
+                               "value": value, "dist": d["dist"], "clip_low": clip[0], "clip_high": clip[1]}  # fmt: skip
+        if d["dist"] == "normal":
+            row["sd"] = float(d["sd"]) if "sd" in d else float(d["sd_share"]) * span
+        elif d["dist"] in ("uniform", "triangular"):
+            hw = float(d.get("half_width_share", 0.0)) * span
+            row["low"], row["high"] = (value - hw, value + hw) if "half_width_share" in d else (d["low"], d["high"])
+            if d["dist"] == "triangular":
+                row["mode"] = float(d.get("mode", value))
+        else:
+            row["values"], row["probs"] = [float(v) for v in d["values"]], [float(x) for x in d["probs"]]
+        rows.append(row)
+    cols = ["name", "target", "issues", "actors", "description", "value", "dist", "sd", "low", "high", "mode",
+            "values", "probs", "clip_low", "clip_high"]  # fmt: skip
     return pd.DataFrame(rows).reindex(columns=cols)
 
 
