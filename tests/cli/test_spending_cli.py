@@ -181,7 +181,7 @@ def test_bad_input_in_a_subprocess_has_no_traceback(cli_process) -> None:
 def test_top_level_help_lists_only_the_grouped_commands(cli) -> None:
     code, out, _ = cli("--help")
     listed = {ln.split()[0] for ln in out.split("Commands:", 1)[1].splitlines() if ln.strip()}
-    assert code == 0 and listed == {"brief", "claims", "data", "spending", "negotiate", "simulate", "serve"}
+    assert code == 0 and listed == {"brief", "claims", "data", "spending", "negotiate", "simulate", "serve", "sweep"}
 
 
 @pytest.mark.parametrize(
