@@ -19,7 +19,6 @@ pytest.importorskip("duckdb")
     (["--runs", "-5"], "runs -5: must be at least 1"),
     (["--runs", "10", "--sampler", "halton"], "unknown sampler 'halton'; valid: mc, lhs, sobol"),
     (["--runs", "10", "--model", "oracle"], "unknown model 'oracle'"),
-    (["--runs", "10", "--model", "synthesis"], "model 'synthesis' has no batch kernel"),
     (["--runs", "10", "--scheduler", "tcp://127.0.0.1:1", "--workers", "2"], "not both"),
     (["--runs", "10", "--workers", "0"], "--workers 0: must be at least 1"),
     (["--runs", "10", "--executor", "mpi"], "unknown executor 'mpi'"),

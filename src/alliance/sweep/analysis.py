@@ -164,8 +164,13 @@ def _weights(models: list[str]) -> tuple[dict[str, float], str]:
 
 
 def synthesis_frame(forms: pd.DataFrame, meta: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The cross-model synthesis (module docstring): per issue and formulation, and per issue the agreement."""
-    models = list(meta["models"])
+    """The cross-model synthesis (module docstring): per issue and formulation, and per issue the agreement.
+
+    The ``synthesis`` model, itself a pool of members, is left out of the shares and the agreement (it would count
+    its members twice) unless it is the only model swept.
+    """
+    models = [m for m in meta["models"] if m != "synthesis"] or list(meta["models"])
+    forms = forms[forms["model"].isin(models)]
     weights, basis = _weights(models)
     vetoed = _nominal_vetoes(meta)
     rows, agree = [], []
