@@ -41,6 +41,13 @@ def _before_after(res: dict[str, Any]) -> list[str]:
         r = _row(res, label)
         if r is not None:
             lines.append(f"| {key.split(' (')[0]} | {fmt.format(BEFORE[key])} | {fmt.format(r['runs_per_s'])} |")
+    for reading, before in (("", 1302.0 / 228.0), (" PROGRAM", 829.0 / 173.0)):
+        nb, npy = _row(res, f"eum{reading}, numba engine"), _row(res, f"eum{reading}, numpy engine")
+        if nb is not None and npy is not None:
+            lines.append(
+                f"| EUM{reading} batch, numba over the NumPy engine (unchanged code: a yardstick for the load) | "
+                f"{before:.1f}x | {nb['runs_per_s'] / npy['runs_per_s']:.1f}x |"
+            )
     r = _row(res, "eum, numba engine")
     if r is not None:
         lines.append(
@@ -179,8 +186,10 @@ def render_doc(res: dict[str, Any]) -> str:
         "",
         "## Before and after the second round",
         "",
-        "Round 1's figures (commit bd11d73) beside this run's; the machine's load differs between the two runs "
-        "(see the notes), so differences within about 30% are not significant.",
+        "Round 1's figures (commit bd11d73) beside this run's. The machine's load differs between the two runs: "
+        "code that did not change (the compromise and NumPy EUM kernels, `simulate`) measured 1.3-1.6x slower in "
+        "this run, so differences within about 30-50% are not significant; the ratio of the numba to the NumPy "
+        "EUM engine, measured in the same run, is the load-independent comparison.",
         "",
         *_before_after(res),
         "",
