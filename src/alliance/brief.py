@@ -13,6 +13,7 @@ import pandas as pd
 
 from alliance import data
 from alliance.claims import ClaimsCheck, check_claims
+from alliance.errors import whole_number
 from alliance.io import frame_records, jsonable
 from alliance.results import Result
 from alliance.spending import burden_shares, gap_to_target, meets_target, olson_zeckhauser
@@ -174,6 +175,7 @@ def brief(*, edition: int | str | None = None, year: int | None = None, gap_targ
         gap_target: the target (% of GDP) the largest gaps are measured against (3.5, the Hague core target).
         top: how many of the largest gaps (in USD) to list.
     """
+    whole_number("top", top, 1, 32)
     ed = data.resolve_edition(edition)
     targets = []
     extra: list[str] = []

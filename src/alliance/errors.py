@@ -12,7 +12,19 @@ import numbers
 import reprlib
 from collections.abc import Iterable
 
-__all__ = ["EXCERPT_CHARS", "AllianceError", "BadInput", "excerpt", "one_of", "real_number", "whole_number"]
+__all__ = [
+    "EXCERPT_CHARS",
+    "MAX_BOOTSTRAP",
+    "AllianceError",
+    "BadInput",
+    "excerpt",
+    "one_of",
+    "real_number",
+    "whole_number",
+]
+
+#: Most bootstrap replicates any function takes (the default is 2,000; 100,000 on DEU's 84 proposals is ~67 MB).
+MAX_BOOTSTRAP = 100_000
 
 #: At most this many characters of a user's input are quoted in an error message.
 EXCERPT_CHARS = 80

@@ -116,6 +116,8 @@ def read_user_file(path: str | os.PathLike[str], what: str, suffixes: Sequence[s
         BadInput: an unsupported suffix, a missing file, a directory, a file larger than :data:`MAX_FILE_BYTES`,
             or one that cannot be read as UTF-8 text.
     """
+    if not isinstance(path, str | os.PathLike):
+        raise BadInput(f"{what}: expected a file path, got {excerpt(path)}")
     p = Path(path)
     shown = excerpt(str(path))
     suffix = p.suffix.lower()

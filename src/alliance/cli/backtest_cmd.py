@@ -117,9 +117,17 @@ def _nested_cv(
 
 
 def _check(
-    cv: int | None, cv_seeds: int, nested: bool, design: str | None, pool: str, scores: bool, plot: Path | None
+    cv: int | None,
+    cv_seeds: int,
+    nested: bool,
+    design: str | None,
+    pool: str,
+    scores: bool,
+    plot: Path | None,
+    bootstrap: int = 0,
+    seed: int = 0,
 ) -> None:
-    """Flag combinations: --nested/--design need --cv; --cv-seeds >= 1; --pool is one of the pools; --scores goes
+    """Flag combinations and ranges: --nested/--design need --cv; --cv-seeds 1-100; --bootstrap 0-100,000; --seed >= 0; --pool is one of the pools; --scores goes
     with plain scoring or --cv, not with --nested/--design; --plot goes with plain scoring (the cross-validations
     have no chart)."""
     from alliance.negotiation.backtest import POOLS
@@ -133,8 +141,15 @@ def _check(
         raise BadInput(f"--scores does not combine with {'--nested' if nested else '--design'}; use --cv K --scores")
     if (nested or design is not None) and cv is None:
         raise BadInput(f"{'--nested' if nested else '--design'} needs --cv K (the number of outer folds)")
-    if cv is not None and cv_seeds < 1:
-        raise BadInput(f"--cv-seeds {cv_seeds}: must be at least 1")
+    from alliance.errors import MAX_BOOTSTRAP
+    from alliance.negotiation.backtest.cv import MAX_SEEDS
+
+    if cv is not None and not 1 <= cv_seeds <= MAX_SEEDS:
+        raise BadInput(f"--cv-seeds {cv_seeds}: must be between 1 and {MAX_SEEDS}")
+    if not 0 <= bootstrap <= MAX_BOOTSTRAP:
+        raise BadInput(f"--bootstrap {bootstrap}: must be between 0 and {MAX_BOOTSTRAP:,}")
+    if seed < 0:
+        raise BadInput(f"--seed {seed}: must be 0 or more")
     if pool not in POOLS:
         raise BadInput(f"--pool {pool!r}; valid: {', '.join(POOLS)}")
 
@@ -198,7 +213,7 @@ def deu_backtest(
     [-1.86, +2.01]; stacked 25.01). The embedded deu-calibration half gives calibration-half figures only;
     fitted models are in-sample there. Model list with hold-out figures: alliance negotiate models."""
     check_plot(plot)
-    _check(cv, cv_seeds, nested, design, pool, scores, plot)
+    _check(cv, cv_seeds, nested, design, pool, scores, plot, bootstrap, seed)
     if cv is None:
         _score(source, model, capability, bootstrap, seed, fmt, plot, scores)
     elif scores:

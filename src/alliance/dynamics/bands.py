@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from alliance.dynamics.validation import SimulationBacktest, backtest
-from alliance.errors import BadInput
+from alliance.errors import MAX_BOOTSTRAP, BadInput, whole_number
 from alliance.io import jsonable
 from alliance.results import Result
 
@@ -157,6 +157,11 @@ def calibrated_backtest(
 ) -> BandCalibration:
     """Calibrate the band factors on rolling origins inside ``first..last``, apply them to the forecast of
     ``last+1..until`` from the ``first..last`` fit, and report coverage (module docstring)."""
+    from alliance.dynamics.validation import check_run_options
+
+    check_run_options(runs, seed)
+    whole_number("bootstrap", bootstrap, 0, MAX_BOOTSTRAP)
+    whole_number("bootstrap_seed", bootstrap_seed, 0)
     scores = rolling_scores(first, last, runs, seed, progress)
     factors = band_factors(scores["z"].to_numpy())
     res = backtest(first, last, until, runs=runs, seed=seed)

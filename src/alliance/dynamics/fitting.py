@@ -34,7 +34,7 @@ import pandas as pd
 from alliance.dynamics.drivers import HAGUE, WALES, Pledge, record_drivers
 from alliance.dynamics.model import PARAM_INFO, PARAM_NAMES, Drivers, Params, simulate, step, threat_impulse
 from alliance.dynamics.panel import Panel, load_panel
-from alliance.errors import AllianceError, BadInput
+from alliance.errors import AllianceError, BadInput, whole_number
 from alliance.results import Result
 
 __all__ = [
@@ -266,6 +266,8 @@ def _upper(name: str) -> float:
 
 
 def _check_window(panel: Panel, first: int, last: int) -> None:
+    whole_number("first", first)
+    whole_number("last", last)
     lo, hi = int(panel.years[0]), int(panel.years[-1])
     if not (lo <= first < last <= hi) or last - first < 3:
         raise BadInput(f"calibration window {first}-{last}: must lie within {lo}-{hi} and span at least 3 years")

@@ -29,7 +29,7 @@ from alliance.dynamics.model import Drivers, simulate
 from alliance.dynamics.panel import Panel, load_panel
 from alliance.dynamics.schema import SimScenario, scenario_from_file, scenario_from_text
 from alliance.dynamics.validation import METHODS, backtest, trend_forecast
-from alliance.errors import BadInput
+from alliance.errors import BadInput, excerpt
 from alliance.io import jsonable
 from alliance.results import Result
 
@@ -66,6 +66,10 @@ def load_scenario(name_or_path: str | Path | SimScenario) -> SimScenario:
     """A bundled scenario by name (``us-drawdown``) or a ``.yaml``/``.json`` file; errors are one-line BadInput."""
     if isinstance(name_or_path, SimScenario):
         return name_or_path
+    if not isinstance(name_or_path, str | Path):
+        raise BadInput(
+            f"scenario: expected a bundled scenario name, a file path or a SimScenario, got {type(name_or_path).__name__}"
+        )
     if looks_like_path(name_or_path):
         return scenario_from_file(str(name_or_path))
     text, suffix = BUNDLED.text(str(name_or_path))
@@ -323,7 +327,7 @@ def project(
     s = load_scenario(scenario).with_overrides(until=until, runs=runs, seed=seed)
     method = method or default_method()
     if method not in METHODS:
-        raise BadInput(f"unknown projection method {method!r}; valid: {', '.join(METHODS)}")
+        raise BadInput(f"unknown projection method {excerpt(method)}; valid: {', '.join(METHODS)}")
     panel = load_panel()
     d, gdp = projection_drivers(s, panel)
     x0 = panel.x[panel.row(START)]
@@ -351,6 +355,10 @@ def _scenario_list(scenarios: str | Path | SimScenario | Sequence[str | Path | S
         return list(list_scenarios())
     if isinstance(scenarios, str | Path | SimScenario):
         return [scenarios]
+    if not isinstance(scenarios, Sequence):
+        raise BadInput(f"scenarios: expected a scenario or a list of them, got {type(scenarios).__name__}")
+    if not scenarios:
+        raise BadInput("scenarios: an empty list; give at least one scenario, or None for every bundled one")
     return list(scenarios)
 
 

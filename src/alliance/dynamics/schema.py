@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from alliance.data.countries import resolve_country
 from alliance.dynamics.drivers import HAGUE, WALES, Pledge
-from alliance.errors import BadInput
+from alliance.errors import BadInput, whole_number
 from alliance.io import parse_text, read_user_file, validation_lines
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "MAX_RUNS", "Shock", "SimScenario", "scenario_from_dict", "scenario_from_file"]
@@ -76,12 +76,12 @@ class SimScenario:
         self, *, until: int | None = None, runs: int | None = None, seed: int | None = None
     ) -> SimScenario:
         """A copy with command-line overrides, validated with the same rules as a file."""
-        if until is not None and not FIRST_YEAR <= until <= LAST_YEAR:
-            raise BadInput(f"until {until}: must be between {FIRST_YEAR} and {LAST_YEAR}")
-        if runs is not None and not 1 <= runs <= MAX_RUNS:
-            raise BadInput(f"runs {runs}: must be between 1 and {MAX_RUNS}")
-        if seed is not None and seed < 0:
-            raise BadInput(f"seed {seed}: must be a non-negative integer")
+        if until is not None:
+            until = whole_number("until", until, FIRST_YEAR, LAST_YEAR)
+        if runs is not None:
+            runs = whole_number("runs", runs, 1, MAX_RUNS)
+        if seed is not None:
+            seed = whole_number("seed", seed, 0)
         return replace(
             self,
             until=self.until if until is None else until,

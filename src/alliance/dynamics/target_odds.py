@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from alliance.dynamics.projection import Projection
-from alliance.errors import BadInput
+from alliance.errors import BadInput, excerpt, real_number, whole_number
 from alliance.io import jsonable
 from alliance.results import Result
 from alliance.spending.commitment import CORE, RELATED_CAP, related_by_ally
@@ -125,11 +125,15 @@ def compliance(
         BadInput: a target out of (0, 100], a year outside the projection, related spending without
             ``core_related`` or out of range.
     """
-    tgt = float(target)
-    if not np.isfinite(tgt) or not 0 < tgt <= 100:
+    from alliance.dynamics.projection import Projection
+
+    if not isinstance(projection, Projection):
+        raise BadInput(f"projection: expected a Projection (alliance.dynamics.project(...)), got {excerpt(projection)}")
+    tgt = real_number("target", target, 0.0, 100.0)
+    if tgt <= 0:
         raise BadInput(f"target {target!r} out of range; valid: a share of GDP in percent, 0 < target <= 100")
     years = projection.years
-    yr = int(years[-1]) if by is None else int(by)
+    yr = int(years[-1]) if by is None else whole_number("by", by)
     if yr not in set(int(y) for y in years[1:]):
         raise BadInput(f"by {by!r} not projected; valid: {int(years[1])}-{int(years[-1])}")
     if related is not None and not core_related:

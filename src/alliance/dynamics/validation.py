@@ -24,7 +24,7 @@ from alliance.dynamics.drivers import WALES, make_drivers, record_drivers
 from alliance.dynamics.fitting import PRESET_SHOCK_2022, Calibration, Method, calibrate
 from alliance.dynamics.model import Drivers, simulate, step
 from alliance.dynamics.panel import Panel, load_panel
-from alliance.errors import BadInput
+from alliance.errors import BadInput, whole_number
 from alliance.io import jsonable
 from alliance.results import Result
 
@@ -204,6 +204,14 @@ class SimulationBacktest(Result):
         return backtest_figure(self, backend)
 
 
+def check_run_options(runs: object, seed: object) -> None:
+    """``runs`` within 1..:data:`~alliance.dynamics.schema.MAX_RUNS` and ``seed`` a whole number >= 0."""
+    from alliance.dynamics.schema import MAX_RUNS
+
+    whole_number("runs", runs, 1, MAX_RUNS)
+    whole_number("seed", seed, 0)
+
+
 def backtest(
     first: int = 2014,
     last: int = 2021,
@@ -232,6 +240,7 @@ def backtest(
         cache: reuse an earlier backtest with the same arguments; pass False after changing a module constant of
             :mod:`.model` (``tools/sensitivity_dynamics.py`` does).
     """
+    check_run_options(runs, seed)
     frozen = tuple(sorted((fixed or {}).items()))
     run = _backtest_cached if cache else _backtest_cached.__wrapped__
     return run(first, last, until, method, shock_2022, runs, seed, halflife_prior, frozen, cache)

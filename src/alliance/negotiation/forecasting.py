@@ -336,7 +336,11 @@ def forecast_all(
     from alliance.negotiation.schema import load_scenario
 
     sc = load_scenario(scenario)  # a Scenario object is checked like a file (alliance.negotiation.limits)
+    if isinstance(models, str):
+        models = [models]
     names = list(model_names() if models is None else models)
+    if not names:
+        raise BadInput("models: an empty list; give at least one model name, or None for every available model")
     out: dict[str, Forecast] = {}
     for name in names:
         ok, _, _ = _accepted(get_model(name), options)

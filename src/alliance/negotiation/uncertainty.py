@@ -198,8 +198,9 @@ def _as_dict(d: DistributionSpec | Mapping[str, Any] | None) -> dict[str, Any] |
     return {k: v for k, v in dict(d).items() if v is not None}
 
 
-def resolved_uncertainty(scenario: Scenario) -> pd.DataFrame:
-    """Every uncertain input of ``scenario`` with its distribution in absolute terms (module docstring).
+def resolved_uncertainty(scenario: Scenario | str) -> pd.DataFrame:
+    """Every uncertain input of ``scenario`` (a :class:`Scenario`, a bundled name or a file) with its distribution
+    in absolute terms (module docstring).
 
     One row per input: ``actor, issue`` (empty for a capability), ``input`` (position, salience, capability),
     ``value`` (the stated value), ``evidence``, ``origin`` (``own``, ``default:<kind>`` or ``none``), ``dist``
@@ -208,6 +209,9 @@ def resolved_uncertainty(scenario: Scenario) -> pd.DataFrame:
     """
     import pandas as pd
 
+    from alliance.negotiation.schema import load_scenario
+
+    scenario = load_scenario(scenario)
     defaults = scenario.metadata.get("default_uncertainty") or {}
     if not isinstance(defaults, Mapping):
         defaults = {}

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from alliance import data
-from alliance.errors import BadInput
+from alliance.errors import BadInput, excerpt
 
 #: Columns an edition must publish for USD-based analytics (only the 2026 edition does).
 USD_COLUMNS = ("usd_current_million", "usd_constant_million")
@@ -78,6 +78,11 @@ def resolve_countries(countries: Iterable[str] | str | None) -> list[str] | None
 
     if countries is None:
         return None
+    if not isinstance(countries, str | Iterable):
+        raise BadInput(f"countries {excerpt(countries)}: give an ally (ISO3 code or name) or a list of them")
+    countries = [countries] if isinstance(countries, str) else list(countries)
+    if not countries:
+        raise BadInput("countries: an empty list; give at least one ally (ISO3 code or name), or None for all")
     allies = data.load_allies()
     armed = set(allies.loc[allies["has_armed_forces"], "iso3"].astype(str))
     out: list[str] = []

@@ -16,11 +16,14 @@ import numpy as np
 import pandas as pd
 
 from alliance import data
-from alliance.errors import BadInput, one_of
+from alliance.errors import BadInput, excerpt, one_of, real_number
 from alliance.spending._base import accession, require_columns, resolve_countries, resolve_year, stamp
 from alliance.spending.correlation import linear_fit, spearman
 
-__all__ = ["SIZES", "olson_zeckhauser", "oz_trend"]
+__all__ = ["MIN_ALLIES", "SIZES", "olson_zeckhauser", "oz_trend"]
+
+#: Fewest allies a year's rank correlation is computed on (with 3, rho = 1 has p = 0 by the t approximation).
+MIN_ALLIES = 5
 
 #: Measures of economic size: name -> (description, how it is computed).
 SIZES: dict[str, str] = {
@@ -59,6 +62,11 @@ def olson_zeckhauser(
     """
     if size not in SIZES:
         raise one_of("size", size, list(SIZES))
+    alpha = real_number("alpha", alpha, 0.0, 1.0)
+    if isinstance(exclude, str):
+        exclude = [exclude]
+    if years is not None and not isinstance(years, int | str) and not list(years):
+        raise BadInput("years: an empty list; give at least one year, or None for every year of the edition")
     if year is not None:
         if years is not None:
             raise BadInput(f"year {year!r} and years {years!r}: give one of them")
@@ -77,6 +85,13 @@ def olson_zeckhauser(
         df = df.assign(size_value=df["real_gdp_usd_constant2021_million"])
     else:
         df = df.assign(size_value=df["usd_current_million"] / (df["pct_gdp"] / 100.0))
+    counts = df.groupby("year").size().reindex(yrs, fill_value=0)
+    if int(counts.min()) < MIN_ALLIES:
+        yr_few = int(counts.idxmin())
+        raise BadInput(
+            f"exclude {excerpt(dropped)}: leaves {int(counts.min())} allies in {yr_few}; a rank correlation needs at "
+            f"least {MIN_ALLIES}"
+        )
     rows = []
     for yr, grp in df.groupby("year", sort=True):
         size_v, pct = grp["size_value"].to_numpy(dtype=float), grp["pct_gdp"].to_numpy(dtype=float)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from alliance.errors import BadInput
+from alliance.errors import MAX_BOOTSTRAP, BadInput, excerpt, whole_number
 from alliance.io import jsonable
 from alliance.negotiation.backtest.deu import DEUBatch, deu_batch, model_batch
 from alliance.negotiation.backtest.folds import group_kfold, paired_interval
@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from alliance.negotiation.backtest.nested import NestedCVResult
 
 __all__ = ["CVResult", "cross_validate", "fit_convex_lad", "fit_stacked", "select_snap"]
+
+
+#: Most repetitions of the K-fold split (``seeds``; ``--cv-seeds``): each is a full cross-validation.
+MAX_SEEDS = 100
 
 
 def fit_convex_lad(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -203,8 +207,17 @@ def cross_validate(
     """
     from alliance.negotiation.models.stacked import FEATURES
 
-    if not seeds:
-        raise BadInput("cross-validation needs at least one seed")
+    if isinstance(seeds, str) or not isinstance(seeds, Sequence) or not seeds:
+        raise BadInput(
+            f"seeds {excerpt(seeds)}: cross-validation needs at least one seed (a list of whole numbers >= 0)"
+        )
+    if len(seeds) > MAX_SEEDS:
+        raise BadInput(f"seeds: {len(seeds):,} repetitions; the limit is {MAX_SEEDS} (10 is the default)")
+    for s in seeds:
+        whole_number("seed in seeds", s, 0)
+    whole_number("k", k, 2)
+    whole_number("bootstrap", bootstrap, 0, MAX_BOOTSTRAP)
+    whole_number("seed", seed, 0)
     if nested:
         from alliance.negotiation.backtest.nested import nested_cv
 

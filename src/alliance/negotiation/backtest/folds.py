@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from alliance.errors import BadInput
+from alliance.errors import BadInput, whole_number
 
 __all__ = ["cluster_bootstrap_counts", "cluster_bootstrap_index", "group_kfold", "paired_interval"]
 
@@ -24,6 +24,8 @@ def group_kfold(groups: Sequence[object] | np.ndarray, k: int = 5, seed: int = 0
     """
     g = np.asarray(groups, dtype=object)
     uniq, inv = np.unique(g.astype(str), return_inverse=True)
+    k = whole_number("k", k, 2)
+    whole_number("seed", seed, 0)
     if not 2 <= k <= len(uniq):
         raise BadInput(f"k {k}: the number of folds must be between 2 and the number of proposals ({len(uniq)})")
     perm = np.random.default_rng(seed).permutation(len(uniq))

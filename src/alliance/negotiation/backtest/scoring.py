@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alliance.errors import BadInput
+from alliance.errors import MAX_BOOTSTRAP, BadInput, excerpt, whole_number
 from alliance.io import jsonable, mpl_figure
 from alliance.negotiation.backtest.deu import deu_batch
 from alliance.negotiation.backtest.folds import cluster_bootstrap_counts
@@ -35,6 +35,17 @@ from alliance.results import Result, frame_table
 __all__ = ["BASELINES", "DEUBacktest", "backtest", "forecast_matrix", "reference_figures"]
 
 _BASELINE_MODEL = "compromise"
+
+
+def check_scenarios(scenarios: object) -> None:
+    """``scenarios`` is a non-empty list of :class:`Scenario` objects (what :func:`load_deu` gives)."""
+    if isinstance(scenarios, str) or not isinstance(scenarios, Sequence):
+        raise BadInput(f"scenarios: expected a list of scenarios (alliance.load_deu()), got {excerpt(scenarios)}")
+    if not scenarios:
+        raise BadInput("scenarios: an empty list; give the scenarios of alliance.load_deu()")
+    bad = next((s for s in scenarios if not isinstance(s, Scenario)), None)
+    if bad is not None:
+        raise BadInput(f"scenarios: every item must be a Scenario (alliance.load_deu()), got {excerpt(bad)}")
 
 
 def _resolve_models(models: str | Sequence[str]) -> list[str]:
@@ -245,8 +256,9 @@ def backtest(
         (``info["n_common"]``); ``missing`` and ``mae_own`` give each model's uncovered issues and its MAE on
         the issues it does forecast.
     """
-    if bootstrap < 0:
-        raise BadInput(f"bootstrap {bootstrap}: must be 0 or more")
+    check_scenarios(scenarios)
+    whole_number("bootstrap", bootstrap, 0, MAX_BOOTSTRAP)
+    whole_number("seed", seed, 0)
     chosen = _resolve_models(models)
     if _BASELINE_MODEL not in chosen:
         chosen = [_BASELINE_MODEL, *chosen]  # the paired differences need it

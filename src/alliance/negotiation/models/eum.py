@@ -60,7 +60,7 @@ from typing import Any
 
 import numpy as np
 
-from alliance.errors import BadInput, one_of
+from alliance.errors import BadInput, one_of, real_number
 from alliance.io import jsonable
 from alliance.negotiation.limits import check_rounds
 from alliance.negotiation.models.base import ModelOutcome
@@ -208,8 +208,7 @@ def eum_rounds(
         ``return_risk`` a fourth array, the risk exponents of the last round (1 where no round was run).
     """
     rounds = check_rounds(rounds)
-    if not 0.0 <= q <= 1.0:
-        raise BadInput(f"q must be between 0 and 1, got {q}")
+    real_number("q", q, 0.0, 1.0)
     if probability not in PROBABILITY:
         raise one_of("probability normalisation", probability, PROBABILITY)
     if perspective not in PERSPECTIVE:
