@@ -59,17 +59,20 @@ def one_of(what: str, value: object, valid: Iterable[object]) -> BadInput:
     return BadInput(f"unknown {what} {excerpt(value)}; valid: {shown}")
 
 
+def _n(v: float) -> str:
+    """A bound as written in a message: 100,000 with separators, years (2027) and small numbers without."""
+    if isinstance(v, int):
+        return f"{v:,}" if abs(v) >= 10_000 else str(v)
+    return f"{v:g}"
+
+
 def _range_text(lo: float | None, hi: float | None) -> str:
     if lo is not None and hi is not None:
-        return (
-            f"between {lo:,} and {hi:,}"
-            if isinstance(lo, int) and isinstance(hi, int)
-            else f"between {lo:g} and {hi:g}"
-        )
+        return f"between {_n(lo)} and {_n(hi)}"
     if lo is not None:
-        return f">= {lo:,}" if isinstance(lo, int) else f">= {lo:g}"
+        return f">= {_n(lo)}"
     if hi is not None:
-        return f"<= {hi:,}" if isinstance(hi, int) else f"<= {hi:g}"
+        return f"<= {_n(hi)}"
     return "any"
 
 
@@ -84,7 +87,7 @@ def whole_number(what: str, value: object, lo: int | None = None, hi: int | None
         raise BadInput(f"{what} {excerpt(value)}: must be a whole number {_range_text(lo, hi)}")
     v = int(value)
     if (lo is not None and v < lo) or (hi is not None and v > hi):
-        raise BadInput(f"{what} {excerpt(v)}: must be {_range_text(lo, hi)}")
+        raise BadInput(f"{what} {v if abs(v) < 10**30 else excerpt(v)}: must be {_range_text(lo, hi)}")
     return v
 
 
