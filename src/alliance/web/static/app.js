@@ -53,7 +53,7 @@ function table(columns, rows, rowClass) {
 }
 
 function layout(extra) {
-  return Object.assign({ font: FONT, margin: { t: 48, r: 20, b: 60, l: 60 }, paper_bgcolor: "#fff", plot_bgcolor: "#fff" }, extra);
+  return Object.assign({ font: FONT, margin: { t: 64, r: 20, b: 60, l: 60 }, paper_bgcolor: "#fff", plot_bgcolor: "#fff" }, extra);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -153,12 +153,12 @@ async function loadMap() {
       colorbar: { title: { text: title } }, marker: { line: { color: "#fff", width: 0.5 } },
     };
     await Plotly.react("map-chart", [trace], layout({
-      title: { text: `${title} — ${year}, NATO edition ${edition} (Iceland: no armed forces, in no NATO table)` },
+      title: { text: `${title} — ${year}, NATO edition ${edition}<br><sub>Iceland: no armed forces, in no NATO table</sub>` },
       geo: {
         scope: "world", resolution: 110, projection: { type: "natural earth" }, showcountries: true, countrycolor: "#bbb",
         showland: true, landcolor: "#f2f2f2", lonaxis: { range: [-130, 45] }, lataxis: { range: [22, 72] },
       },
-      margin: { t: 48, r: 10, b: 10, l: 10 },
+      margin: { t: 64, r: 10, b: 10, l: 10 },
     }), PLOT_CONFIG);
   } catch (error) {
     $("map-source").textContent = `Could not load the map: ${error.message}`;
@@ -186,7 +186,7 @@ async function loadBurden() {
         hovertemplate: "%{customdata[0]}: %{y:.2f}% of spending, %{x:.2f}% of GDP (ratio %{customdata[1]:.2f})<extra></extra>",
       },
     ], layout({
-      title: { text: `Share of allied spending vs share of GDP, ${year} (US: ${fmt(s.us_share_pct, 1)}% of spending)` },
+      title: { text: `Spending share vs GDP share, ${year}<br><sub>US: ${fmt(s.us_share_pct, 1)}% of allied spending</sub>` },
       xaxis: { type: "log", title: { text: "share of allied GDP, % (log)" } },
       yaxis: { type: "log", title: { text: "share of allied defence spending, % (log)" } },
       showlegend: false,
@@ -310,9 +310,9 @@ function renderForecast() {
     marker: { size: models.map((m) => (m === "synthesis" ? 16 : 10)), color: models.map((m) => (m === "synthesis" ? "#cf222e" : "#0b5cad")) },
     text: points.map((p) => p.formulation || "no named wording"), hovertemplate: "%{y}: %{x:.3g} — %{text}<extra></extra>",
   }], layout({
-    title: { text: `${issue.title || issue.name}: outcome per model (dotted: named wordings; dashed red: no agreement)` },
+    title: { text: `${issue.name}: outcome per model<br><sub>dotted: named wordings; dashed red: no agreement</sub>` },
     xaxis: { range: [issue.low, issue.high], title: { text: "position on the issue's scale" } },
-    yaxis: { automargin: true, autorange: "reversed" }, shapes, margin: { t: 48, r: 20, b: 60, l: 110 },
+    yaxis: { automargin: true, autorange: "reversed" }, shapes, margin: { t: 64, r: 20, b: 60, l: 110 },
   }), PLOT_CONFIG);
   $("forecast-source").textContent = res.source;
   $("issue-reasons").innerHTML = table([
@@ -382,14 +382,14 @@ function renderSimulation() {
   const rows = res.projections.filter((r) => r.iso3 === iso);
   const x = rows.map((r) => r.year);
   Plotly.react("sim-ally-chart", band(x, rows.map((r) => r.p05), rows.map((r) => r.p95), rows.map((r) => r.p50), "median", "#0b5cad"), layout({
-    title: { text: `${state.allies[iso] || iso}: % of GDP to ${x[x.length - 1]} (${res.meta.scenario})` },
+    title: { text: `${state.allies[iso] || iso}: % of GDP to ${x[x.length - 1]}<br><sub>${res.meta.scenario}; dashed: 3.5%</sub>` },
     yaxis: { title: { text: "% of GDP" }, rangemode: "tozero" },
     shapes: [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: 3.5, y1: 3.5, line: { color: "#cf222e", dash: "dash" } }],
     legend: { orientation: "h", y: -0.2 },
   }), PLOT_CONFIG);
   const s = res.summary;
   Plotly.react("sim-count-chart", band(s.map((r) => r.year), s.map((r) => r.meet_3_5_p05), s.map((r) => r.meet_3_5_p95), s.map((r) => r.meet_3_5_p50), "median", "#cf222e"), layout({
-    title: { text: `Allies at 3.5% of GDP or more (${res.meta.scenario}, ${res.meta.runs} runs)` },
+    title: { text: `Allies at 3.5% of GDP or more<br><sub>${res.meta.scenario}, ${res.meta.runs} runs</sub>` },
     yaxis: { title: { text: "allies" }, rangemode: "tozero" }, legend: { orientation: "h", y: -0.2 },
   }), PLOT_CONFIG);
 }
