@@ -11,12 +11,33 @@ from numpy.testing import assert_allclose
 
 from alliance.dynamics import fitting
 from alliance.dynamics.fitting import (
+    PARAM_NAMES,
     SHIPPED_WINDOWS,
+    Calibration,
     calibrate,
     calibration_from_dict,
     calibration_to_dict,
     data_hash,
 )
+
+
+def assert_same_fit(shipped: Calibration, refit: Calibration) -> None:
+    """The same optimum up to the solver's stopping point, which moves with the platform's floating point.
+
+    A refit on another machine (BLAS, SciPy build) stops a hair away from the shipped point: the costs agree to
+    1e-5 relative and every free parameter to 1% of its standard error, far inside any band the fit reports;
+    the standard errors (a finite-difference Jacobian near parameters on their bounds) agree to 25%. A change of
+    the data or of the model moves the fit by far more than that.
+    """
+    assert shipped.free == refit.free
+    assert shipped.cost_final == pytest.approx(refit.cost_final, rel=1e-5)
+    idx = [PARAM_NAMES.index(n) for n in shipped.free]
+    se = np.sqrt(np.diag(shipped.cov))
+    diff = np.abs(shipped.params.vector()[idx] - refit.params.vector()[idx])
+    assert np.all(diff <= 0.01 * se + 1e-12), dict(zip(shipped.free, diff / se, strict=True))
+    fixed = [i for i in range(len(PARAM_NAMES)) if i not in idx]
+    assert_allclose(shipped.params.vector()[fixed], refit.params.vector()[fixed], rtol=1e-6, atol=1e-12)
+    assert_allclose(se, np.sqrt(np.diag(refit.cov)), rtol=0.25)
 
 
 def test_the_shipped_fits_rest_on_the_embedded_data() -> None:
@@ -37,9 +58,7 @@ def test_round_trip_through_json_is_exact() -> None:
 def test_shipped_fit_equals_a_refit(method: str, first: int, last: int) -> None:
     shipped = calibrate(first, last, method=method)  # type: ignore[arg-type]
     refit = calibrate(first, last, method=method, refit=True)  # type: ignore[arg-type]
-    assert_allclose(shipped.params.vector(), refit.params.vector(), rtol=1e-9, atol=1e-12)
-    assert_allclose(shipped.cov, refit.cov, rtol=1e-7, atol=1e-12)
-    assert shipped.cost_final == pytest.approx(refit.cost_final, rel=1e-9)
+    assert_same_fit(shipped, refit)
 
 
 @pytest.mark.slow
@@ -54,11 +73,7 @@ def test_changed_data_refit_once_and_say_so(
         err = capsys.readouterr().err
         assert err.count("refitting") == 1  # memoised: one refit per process
         assert again is cal
-        assert_allclose(
-            cal.params.vector(),
-            calibration_from_dict(fitting._shipped_file()["calibrations"]["one-step:2014-2021"]).params.vector(),
-            rtol=1e-9,
-        )
+        assert_same_fit(calibration_from_dict(fitting._shipped_file()["calibrations"]["one-step:2014-2021"]), cal)
     finally:
         fitting._calibrate_cached.cache_clear()
 
