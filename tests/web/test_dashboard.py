@@ -86,7 +86,6 @@ def test_the_other_views_render_with_their_source_lines(session: Session) -> Non
     assert page.locator("#sim-ally-chart .scatterlayer path").count() >= 1
     for source in ("#burden-source", "#us-source", "#claims-source", "#forecast-source", "#sim-source"):
         assert page.locator(source).inner_text().startswith("Source:"), source
-    assert "Not available" in page.locator("#sweeps").inner_text()
 
 
 def test_the_year_slider_and_edition_switch_show_where_editions_disagree(session: Session) -> None:
@@ -122,6 +121,19 @@ def test_changing_germanys_position_changes_the_forecast(session: Session) -> No
     after = page.locator("#forecast-table").inner_text()
     assert after != before
     assert "synthesis" in after
+
+
+def test_a_sweep_from_the_page_shows_the_probability_of_each_wording(session: Session) -> None:
+    from playwright.sync_api import expect
+
+    page = session.page
+    page.select_option("#sweep-runs", "200")
+    page.click("#sweep-start")
+    expect(page.locator("#sweep-status")).to_contain_text("done", timeout=TIMEOUT_MS)
+    expect(page.locator("#sweep-wording-chart .barlayer path").first).to_be_attached()
+    assert page.locator("#sweep-outcome-chart .scatterlayer .point").count() >= 5  # a median per model
+    assert page.locator("#sweep-synthesis tbody tr").count() == 4  # one row per issue of hague-2025
+    assert page.locator("#sweep-source").inner_text().startswith("Source:")
 
 
 def test_every_control_has_a_label(session: Session) -> None:

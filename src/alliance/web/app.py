@@ -131,7 +131,7 @@ def _asset(name: str) -> Response:
 
 def build_app(limits: Limits, *, store_dir: str | None = None) -> FastAPI:
     """The app (see :func:`alliance.web.create_app`)."""
-    from alliance.web.routes import claims, negotiation, simulation, spending
+    from alliance.web.routes import claims, negotiation, simulation, spending, sweeps
 
     app = FastAPI(
         title="alliance",
@@ -154,7 +154,7 @@ def build_app(limits: Limits, *, store_dir: str | None = None) -> FastAPI:
             response.headers.setdefault(key, value)
         return response
 
-    for module in (spending, claims, negotiation, simulation):
+    for module in (spending, claims, negotiation, simulation, sweeps):
         app.include_router(module.router, prefix="/api")
 
     @app.get("/api/health", tags=["meta"], summary="Liveness, version and the server's limits")

@@ -395,6 +395,96 @@ function renderSimulation() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// sweeps: a background job on the server, polled until done, then read from its store
+// ---------------------------------------------------------------------------------------------------------------
+async function startSweep() {
+  const scenario = $("scenario-name").value;
+  const runs = Number($("sweep-runs").value);
+  try {
+    const job = await api("/api/sweeps", {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ scenario, runs }),
+    });
+    pollSweep(job.id);
+  } catch (error) {
+    setStatus("sweep-status", `Could not start the sweep: ${error.message}`, "error");
+  }
+}
+
+async function pollSweep(id) {
+  try {
+    const job = await api(`/api/sweeps/${id}`);
+    $("sweep-progress").max = job.total || 1;
+    $("sweep-progress").value = job.done;
+    if (job.status === "done") {
+      setStatus("sweep-status", `Sweep ${id}: reading the results from its store…`, "busy");
+      state.sweep = await api(job.results);
+      const issues = Object.keys(state.sweep.synthesis);
+      $("sweep-issue").innerHTML = issues.map((i) => `<option value="${esc(i)}">${esc(i)}</option>`).join("");
+      renderSweep();
+      setStatus("sweep-status", `Sweep ${id} done: ${job.total} runs of ${job.params.scenario} in ${job.elapsed_s} s.`, "done");
+    } else if (job.status === "running" || job.status === "queued") {
+      setStatus("sweep-status", `Sweep ${id}: ${job.done} of ${job.total} runs…`, "busy");
+      setTimeout(() => pollSweep(id), 1000);
+    } else {
+      setStatus("sweep-status", `Sweep ${id} ${job.status}${job.error ? ": " + job.error : ""}`, "error");
+    }
+  } catch (error) {
+    setStatus("sweep-status", `Could not follow the sweep: ${error.message}`, "error");
+  }
+}
+
+function renderSweep() {
+  const res = state.sweep;
+  if (!res) return;
+  const issue = $("sweep-issue").value;
+  const models = Object.keys(res.models).filter((m) => res.models[m][issue]);
+  const wordings = [...new Set(models.flatMap((m) => Object.keys(res.models[m][issue].p_formulation)))];
+  Plotly.react("sweep-wording-chart", wordings.map((w) => ({
+    type: "bar", orientation: "h", name: w.length > 48 ? `${w.slice(0, 46)}…` : w, y: models,
+    x: models.map((m) => res.models[m][issue].p_formulation[w] || 0),
+    hovertemplate: `${esc(w)}: %{x:.2f}<extra>%{y}</extra>`,
+  })), layout({
+    barmode: "stack", title: { text: `${issue}: probability of each wording<br><sub>share of runs, per model</sub>` },
+    xaxis: { range: [0, 1], title: { text: "probability" } }, yaxis: { automargin: true, autorange: "reversed" },
+    legend: { orientation: "h", y: -0.25, font: { size: 12 } }, margin: { t: 64, r: 20, b: 120, l: 110 },
+  }), PLOT_CONFIG);
+  const q = models.map((m) => res.models[m][issue].quantiles);
+  const span = (lo, hi) => ({ x: q.flatMap((v) => [v[lo], v[hi], null]), y: models.flatMap((m) => [m, m, null]) });
+  Plotly.react("sweep-outcome-chart", [
+    { type: "scatter", mode: "lines", ...span("p05", "p95"), line: { color: "#0b5cad", width: 2 }, name: "5-95% of runs", hoverinfo: "skip" },
+    { type: "scatter", mode: "lines", ...span("p25", "p75"), line: { color: "#0b5cad", width: 9 }, name: "25-75%", hoverinfo: "skip" },
+    {
+      type: "scatter", mode: "markers", x: q.map((v) => v.p50), y: models, name: "median",
+      marker: { color: "#cf222e", size: 11, symbol: "line-ns-open", line: { width: 3 } },
+      hovertemplate: "%{y}: median %{x:.3g}<extra></extra>",
+    },
+  ], layout({
+    title: { text: `${issue}: outcome distribution<br><sub>thin: 5-95%, thick: 25-75% of the runs with an outcome; red: median</sub>` },
+    yaxis: { automargin: true, autorange: "reversed", type: "category" }, legend: { orientation: "h", y: -0.2 },
+    margin: { t: 64, r: 20, b: 60, l: 110 },
+  }), PLOT_CONFIG);
+  $("sweep-source").textContent = res.source;
+  const rows = Object.entries(res.synthesis).map(([name, s]) => ({ name, ...s }));
+  $("sweep-synthesis").innerHTML = table([
+    { label: "issue", value: (r) => r.name },
+    { label: "most likely wording", value: (r) => r.most_likely },
+    { label: "probability", value: (r) => fmt(r.p, 2), num: true },
+    { label: "models agree", value: (r) => (r.models_agree ? "yes" : "no") },
+    { label: "split", value: (r) => r.split },
+  ], rows);
+}
+
+async function resumeSweeps() {
+  try {
+    const res = await api("/api/sweeps");
+    const job = res.jobs.find((j) => j.status === "done") || res.jobs.find((j) => j.status === "running");
+    if (job) pollSweep(job.id);
+  } catch (error) {
+    setStatus("sweep-status", `Sweeps are not available: ${error.message}`, "error");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // start
 // ---------------------------------------------------------------------------------------------------------------
 async function start() {
@@ -433,6 +523,9 @@ async function start() {
   $("scenario-run").addEventListener("click", runForecast);
   $("sim-scenario").addEventListener("change", loadSimulation);
   $("sim-ally").addEventListener("change", renderSimulation);
+  $("sweep-start").addEventListener("click", startSweep);
+  $("sweep-issue").addEventListener("change", renderSweep);
+  resumeSweeps();
   await Promise.all([loadSpending(), loadBurden(), loadClaims(), loadScenario(), loadSimulation()]);
   document.body.dataset.ready = "true";
 }
