@@ -30,7 +30,9 @@ def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    app = create_app(Limits(max_sim_runs=100, max_actors=8), store_dir=str(tmp_path_factory.mktemp("st")))
+    app = create_app(
+        Limits(max_sim_runs=100, max_actors=8, max_sweep_runs=50), store_dir=str(tmp_path_factory.mktemp("st"))
+    )
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
