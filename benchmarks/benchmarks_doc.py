@@ -276,7 +276,19 @@ def render_doc(res: dict[str, Any]) -> str:
         "`benchmarks/bench_backtest.py` (DEU backtest and cross-validation, docs/backtest.md), "
         "`benchmarks/bench_dynamics.py` (the spending simulation, docs/dynamics.md), "
         "`benchmarks/bench_nash_qmv.py` and `benchmarks/bench_negotiation_models.py` (kernels at several batch "
-        "sizes, docs/negotiation.md).",
+        "sizes, docs/negotiation.md), `benchmarks/sweep.py` (uncertainty sweeps: its section below, kept when this "
+        "page is re-rendered).",
         "",
     ]
+    out += _sweep_section()
     return "\n".join(out)
+
+
+def _sweep_section() -> list[str]:
+    """The section benchmarks/sweep.py writes between its markers, as it stands in the current page."""
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+    text = page.read_text(encoding="utf-8") if page.exists() else ""
+    begin, end = text.find("## Sweeps (issue 10"), text.find("<!-- sweep-benchmarks:end -->")
+    return [] if begin < 0 or end < 0 else [text[begin : end + len("<!-- sweep-benchmarks:end -->")], ""]

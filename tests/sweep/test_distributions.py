@@ -89,3 +89,13 @@ def test_shift_and_factor_parameters() -> None:
 def test_bad_parameters_name_the_field(param: dict[str, object], message: str) -> None:
     with pytest.raises(BadInput, match=message):
         scenario_from_dict(toy_dict() | {"parameters": [param]})
+
+
+def test_parameters_survive_the_file_round_trip(hague: object) -> None:
+    from alliance.negotiation.schema import scenario_to_dict
+
+    d = scenario_to_dict(hague)  # type: ignore[arg-type]
+    assert [p["name"] for p in d["parameters"]] == ["russia_reversion", "ukraine_reversion"]
+    assert scenario_to_dict(scenario_from_dict(d)) == d
+    # a single forecast is unchanged: the reversion points stay the issues' own
+    assert hague.issue("ukraine").reversion == 75  # type: ignore[attr-defined]

@@ -147,3 +147,37 @@ def test_bad_store_files(tmp_path: Path) -> None:
         sweep("hague-2025", 10, models="compromise", seed=1, store=path)
         with SweepStore.open(path) as st:
             st.export(tmp_path / "x.xlsx")
+
+
+def test_ctrl_c_stops_the_command_cleanly_and_the_store_resumes(tmp_path: Path) -> None:
+    path = tmp_path / "c.duckdb"
+    code = "from alliance.cli import main; main()"
+    args = ["sweep", "hague-2025", "--runs", "10000", "--model", "nash", "--chunk-size", "200", "--seed", "4",
+            "--store", str(path)]  # fmt: skip
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)  # fmt: skip
+    deadline = time.time() + 300
+    while time.time() < deadline and not (path.exists() and path.stat().st_size > 2_000_000):
+        time.sleep(0.2)  # wait for a few chunks
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "--resume" in err and "Traceback" not in err
+    res = sweep(store=path, resume=True)
+    assert res.meta["runs_stored"] == 10000
+    with SweepStore.open(path) as st:
+        assert st.query("SELECT count(DISTINCT run) FROM runs").fetchone()[0] == 10000
+
+
+@pytest.mark.slow
+def test_a_running_dask_scheduler_by_address(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    import logging
+
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None,
+                                  silence_logs=logging.ERROR) as cluster:  # fmt: skip
+        a, b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+        sweep("hague-2025", 300, models=MODELS, seed=6, store=a, chunk_size=100)
+        res = sweep("hague-2025", 300, models=MODELS, seed=6, store=b, chunk_size=100, scheduler=cluster.scheduler_address)
+        assert res.meta["executors"][0].startswith("dask (tcp://")
+    pd.testing.assert_frame_equal(_rows(a), _rows(b))

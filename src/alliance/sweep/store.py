@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 __all__ = ["EXPORT_FORMATS", "SweepStore", "data_hashes", "scenario_hash"]
 
 EXPORT_FORMATS: tuple[str, ...] = ("parquet", "csv")
+#: DuckDB's memory limit for a store's connection (its default is 80% of the machine's RAM); larger-than-memory
+#: queries spill to a temporary folder beside the store.
+MEMORY_LIMIT = "256MB"
 _SCHEMA_VERSION = 1
 
 
@@ -80,6 +83,8 @@ class SweepStore:
     def __init__(self, con: Any, path: str) -> None:
         self.con = con
         self.path = path
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        con.execute("SET preserve_insertion_order = false")
 
     # -- opening -------------------------------------------------------------------------------------------------
     @classmethod
