@@ -101,26 +101,13 @@ def _public_meta(meta: dict[str, Any], path: str) -> dict[str, Any]:
 def _aggregates(st: SweepStore, models: list[str], issues: dict[str, Any],
                 n: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:  # fmt: skip
     """Per model and issue: summary statistics, histogram and formulation counts, in one scan of ``runs``."""
-    exprs: list[str] = []
     pairs = [(m, i) for m in models for i in issues]
-    for m, i in pairs:
-        o, d, f, u = (_q(f"{m}.{i}.{k}") for k in ("outcome", "deadlock", "formulation", "unsignable"))
-        ok = f"FILTER (WHERE NOT isnan({o}))"
-        lo, hi = float(issues[i]["low"]), float(issues[i]["high"])
-        width = (hi - lo) / _BINS
-        exprs += [
-            f"count({o}) {ok}",
-            f"avg({o}) {ok}",
-            f"stddev_samp({o}) {ok}",
-            f"quantile_cont({o}, {list(QUANTILES)}) {ok}",
-            f"avg({d}::INTEGER)",
-            f"avg((isnan({o}) AND NOT {d})::INTEGER)",
-            f"avg({u}::INTEGER)",
-            f"histogram(least({_BINS - 1}, greatest(0, floor(({o} - {lo}) / {width})))::INTEGER) {ok}",
-            f"histogram({f})",
-            f"histogram({f}) FILTER (WHERE {u})",
-        ]
-    row = st.query(f"SELECT {', '.join(exprs)} FROM runs").fetchone() if n else [None] * len(exprs)
+    row: list[Any] = []
+    for m in models:  # one scan per model: a bounded number of aggregate states at a time
+        exprs: list[str] = []
+        for i in issues:
+            exprs += _aggregate_sql(m, i, issues[i])
+        row += list(st.query(f"SELECT {', '.join(exprs)} FROM runs").fetchone()) if n else [None] * len(exprs)
     out_rows, hist_rows, form_rows = [], [], []
     per = 10
     for k, (m, i) in enumerate(pairs):
@@ -145,6 +132,26 @@ def _aggregates(st: SweepStore, models: list[str], issues: dict[str, Any],
         form_rows.append({"model": m, "issue": i, "formulation": NO_AGREEMENT, "value": np.nan,
                           "p": _f(p_dead), "p_unsignable": 0.0})  # fmt: skip
     return pd.DataFrame(out_rows), pd.DataFrame(hist_rows), pd.DataFrame(form_rows)
+
+
+def _aggregate_sql(m: str, i: str, spec: dict[str, Any]) -> list[str]:
+    """The ten aggregates of one model and issue (their order is the one ``_aggregates`` unpacks)."""
+    o, d, f, u = (_q(f"{m}.{i}.{k}") for k in ("outcome", "deadlock", "formulation", "unsignable"))
+    ok = f"FILTER (WHERE NOT isnan({o}))"
+    lo, hi = float(spec["low"]), float(spec["high"])
+    width = (hi - lo) / _BINS
+    return [
+        f"count({o}) {ok}",
+        f"avg({o}) {ok}",
+        f"stddev_samp({o}) {ok}",
+        f"quantile_cont({o}, {list(QUANTILES)}) {ok}",
+        f"avg({d}::INTEGER)",
+        f"avg((isnan({o}) AND NOT {d})::INTEGER)",
+        f"avg({u}::INTEGER)",
+        f"histogram(least({_BINS - 1}, greatest(0, floor(({o} - {lo}) / {width})))::INTEGER) {ok}",
+        f"histogram({f})",
+        f"histogram({f}) FILTER (WHERE {u})",
+    ]
 
 
 def _f(v: Any) -> float:

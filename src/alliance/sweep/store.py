@@ -193,8 +193,17 @@ class SweepStore:
         return [r[0] for r in self.con.execute("SELECT name FROM pragma_table_info('runs')").fetchall()]
 
     def query(self, sql: str, params: list[Any] | None = None) -> Any:
-        """Run SQL on the store (``runs``, ``chunks``, ``inputs``, ``meta``); returns the DuckDB relation."""
-        return self.con.execute(sql, params or [])
+        """Run SQL on the store (``runs``, ``chunks``, ``inputs``, ``meta``); returns the DuckDB relation.
+
+        Raises:
+            AllianceError: DuckDB failed (out of memory, I/O...): one line.
+        """
+        duckdb = _duckdb()
+        try:
+            return self.con.execute(sql, params or [])
+        except duckdb.Error as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise AllianceError(f"sweep store {self.path!r}: {first}") from None
 
     # -- writing -------------------------------------------------------------------------------------------------
     def append(self, result: Mapping[str, Any], *, seed: str, executor: str, seed_block: int) -> None:
