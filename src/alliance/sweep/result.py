@@ -14,6 +14,13 @@ from alliance.results import Result
 __all__ = ["SweepResult"]
 
 _TOP_ACTORS = 5
+_TOP_INPUTS = 20
+
+
+def _top_inputs(sens: pd.DataFrame) -> pd.DataFrame:
+    """The inputs that move the outcome most (by total index, else by absolute rank correlation)."""
+    key = sens["ST"].abs() if sens["ST"].notna().any() else sens["rho"].abs()
+    return sens.loc[key.sort_values(ascending=False, kind="stable").index].head(_TOP_INPUTS)
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,7 +69,8 @@ class SweepResult(Result):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: ``meta``; ``models`` -> model -> issue -> ``p_formulation``, ``p_deadlock``, quantiles,
-        ``histogram``, ``importance`` (top actors), ``sensitivity``; ``synthesis`` -> issue -> ``most_likely``,
+        ``histogram``, ``importance`` (top actors), ``sensitivity`` (the 20 inputs that matter most; all of them in
+        :attr:`sensitivity`); ``synthesis`` -> issue -> ``most_likely``,
         ``models_agree``, ``split``, ``formulations`` (weighted and equal shares, signable under consensus)."""
         models: dict[str, Any] = {}
         for rec in self.outcomes.to_dict(orient="records"):
@@ -84,7 +92,7 @@ class SweepResult(Result):
                 "importance": imp.head(_TOP_ACTORS)[["rank", "actor", "score"]].to_dict(orient="records")
                 if len(imp)
                 else [],
-                "sensitivity": sens.drop(columns=["model", "issue"]).to_dict(orient="records"),
+                "sensitivity": _top_inputs(sens).drop(columns=["model", "issue"]).to_dict(orient="records"),
             }
         synthesis: dict[str, Any] = {}
         for rec in self.agreement.to_dict(orient="records"):
