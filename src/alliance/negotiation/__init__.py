@@ -41,7 +41,7 @@ _LAZY: dict[str, str] = {
     "predictive": "alliance.negotiation.prediction",
     "synthesis_weights": "alliance.negotiation.models.synthesis",
     "model_catalog": "alliance.negotiation.models.catalog",
-    "resolved_uncertainty": "alliance.negotiation.uncertainty",
+    "resolved_uncertainty": "alliance.negotiation.schema",
 }
 
 #: Public names whose attribute in the defining module differs.

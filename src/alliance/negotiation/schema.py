@@ -577,3 +577,15 @@ def scenario_from_frame(df: pd.DataFrame, *, name: str = "table", source: str | 
         BadInput: one line naming a missing column, a bad value (by row) or the invalid field.
     """
     return scenario_from_dict(frame_to_dict(df, name=name, source=source), source=source)
+
+
+def resolved_uncertainty(scenario: Scenario | str | Path) -> pd.DataFrame:
+    """Every uncertain input of ``scenario`` (a :class:`Scenario`, a bundled name or a file) with its distribution
+    in absolute terms: :func:`alliance.negotiation.uncertainty.resolved_uncertainty` of the loaded scenario.
+
+    Raises:
+        BadInput: the scenario cannot be loaded or is invalid (one line).
+    """
+    from alliance.negotiation import uncertainty
+
+    return uncertainty.resolved_uncertainty(load_scenario(scenario))

@@ -198,8 +198,9 @@ def _as_dict(d: DistributionSpec | Mapping[str, Any] | None) -> dict[str, Any] |
     return {k: v for k, v in dict(d).items() if v is not None}
 
 
-def resolved_uncertainty(scenario: Scenario | str) -> pd.DataFrame:
-    """Every uncertain input of ``scenario`` (a :class:`Scenario`, a bundled name or a file) with its distribution
+def resolved_uncertainty(scenario: Scenario) -> pd.DataFrame:
+    """Every uncertain input of ``scenario`` (a :class:`Scenario`; the public
+    :func:`alliance.negotiation.resolved_uncertainty` also takes a bundled name or a file) with its distribution
     in absolute terms (module docstring).
 
     One row per input: ``actor, issue`` (empty for a capability), ``input`` (position, salience, capability),
@@ -209,9 +210,12 @@ def resolved_uncertainty(scenario: Scenario | str) -> pd.DataFrame:
     """
     import pandas as pd
 
-    from alliance.negotiation.schema import load_scenario
+    from alliance.negotiation.limits import check_scenario
+    from alliance.negotiation.scenario import Scenario
 
-    scenario = load_scenario(scenario)
+    if not isinstance(scenario, Scenario):  # names and files: alliance.negotiation.schema.resolved_uncertainty
+        raise BadInput(f"scenario: expected a Scenario, got {type(scenario).__name__}")
+    check_scenario(scenario)
     defaults = scenario.metadata.get("default_uncertainty") or {}
     if not isinstance(defaults, Mapping):
         defaults = {}
