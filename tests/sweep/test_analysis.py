@@ -100,3 +100,12 @@ def test_sobol_by_actor_groups() -> None:
     sens = res.sensitivity[res.sensitivity["issue"] == "flexibility"].set_index("input")
     assert res.meta["runs"] == 64 * 37  # 33 actors + 2 parameters = 35 groups: 3000 // 37 -> 64 base rows x 37
     assert sens["ST"].idxmax() == "USA"
+
+
+def test_the_synthesis_model_is_swept_but_left_out_of_the_cross_model_shares() -> None:
+    res = sweep("hague-2025", 100, models="compromise,synthesis", seed=2)
+    assert set(res.outcomes["model"]) == {"compromise", "synthesis"}
+    f = res.formulations.set_index(["model", "issue", "formulation"])["p"]
+    for rec in res.synthesis.to_dict(orient="records"):
+        assert rec["p"] == pytest.approx(f[("compromise", rec["issue"], rec["formulation"])])
+    assert res.agreement["models_agree"].all()  # one model left: it agrees with itself
