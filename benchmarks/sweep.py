@@ -209,16 +209,18 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="fewer runs (a smoke test of this script)")
     ap.add_argument("--write", action="store_true", help="rewrite the sections of docs/benchmarks.md and sweep.md")
     ap.add_argument("--render", action="store_true", help="only rewrite the docs from the saved figures")
+    ap.add_argument("--parts", default="per_model,million,dask,scaling",
+                    help="which parts to measure (the others are kept from the saved figures)")  # fmt: skip
     args = ap.parse_args()
+    parts = {"per_model": per_model, "million": million, "dask": dask_table, "scaling": scaling}
     if args.render:
         res = json.loads(DATA.read_text(encoding="utf-8"))
     else:
-        res = {"machine": machine()}
-        res["per_model"] = per_model(args.quick)
-        res["million"] = million(args.quick)
-        res["dask"] = dask_table(args.quick)
-        res["scaling"] = scaling(args.quick)
-        DATA.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
+        res = json.loads(DATA.read_text(encoding="utf-8")) if DATA.exists() else {}
+        res["machine"] = machine()
+        for name in args.parts.split(","):
+            res[name] = parts[name](args.quick)
+            DATA.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")  # saved part by part
     if args.write or args.render:
         block = render(res)
         _replace(ROOT / "docs" / "benchmarks.md", block, "## Sweeps (issue 10; `benchmarks/sweep.py`)")

@@ -41,6 +41,7 @@ RANK_SAMPLE = 20_000
 #: The label of a predicted deadlock in formulation tables.
 NO_AGREEMENT = "no agreement"
 _BINS = 20
+_RANK_CELLS = 10_000_000  # at most this many (run, column) cells for rank correlations: fewer runs for wide scenarios
 
 
 def report(store: str | Any) -> SweepResult:
@@ -260,9 +261,12 @@ def _sensitivity(st: SweepStore, meta: dict[str, Any], inputs: pd.DataFrame, mod
         group_owner = _group_owner(meta, names, owner)
         imp = sens.assign(actor=[group_owner[x] for x in sens["input"]], score=sens["ST"].clip(lower=0))
         return sens, _rank(imp, "sum of Sobol' total indices"), notes
-    take = min(n, RANK_SAMPLE)
+    take = min(int(meta["runs"]), RANK_SAMPLE, max(1000, _RANK_CELLS // (len(names) + len(ycols))))
     xcols = [f"x.{nm}" for nm in names]
-    frame = st.query(f"SELECT {', '.join(_q(c) for c in xcols + ycols)} FROM runs ORDER BY run LIMIT {take}").df()
+    # the lowest run indices (a filter the row groups' min/max of ``run`` answer without reading the rest)
+    cols = ", ".join(_q(c) for c in xcols + ycols)
+    frame = st.query(f"SELECT run, {cols} FROM runs WHERE run < {take}").df()  # sorted here: no DuckDB sort
+    frame = frame.sort_values("run", kind="stable").drop(columns="run").reset_index(drop=True)
     ranks = frame.rank(method="average")
     x = ranks[xcols].to_numpy(dtype=float)
     x = (x - x.mean(axis=0)) / np.where(x.std(axis=0) > 0, x.std(axis=0), np.inf)
@@ -275,7 +279,7 @@ def _sensitivity(st: SweepStore, meta: dict[str, Any], inputs: pd.DataFrame, mod
                 continue
             y = (yr[ok] - yr[ok].mean()) / yr[ok].std()
             rho = (x[ok] * y[:, None]).mean(axis=0)
-            rows += [{"model": m, "issue": i, "input": nm, "method": f"spearman (first {take} runs)", "rho": float(r)}
+            rows += [{"model": m, "issue": i, "input": nm, "method": f"spearman (runs 0-{take - 1})", "rho": float(r)}
                      for nm, r in zip(names, rho, strict=True)]  # fmt: skip
     sens = pd.DataFrame(rows, columns=sens_cols)
     imp = sens.assign(actor=[dict(zip(names, owner, strict=True))[x] for x in sens["input"]],
