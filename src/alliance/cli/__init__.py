@@ -29,6 +29,7 @@ import typer
 from typer._click import exceptions as _cx  # Typer >= 0.29 vendors its own click
 
 from alliance.cli import (
+    _coerce,
     backtest_cmd,
     brief_cmd,
     data_cmd,
@@ -84,6 +85,7 @@ def main(argv: list[str] | None = None) -> None:
     exception in the command, so every temporary file is removed on the way out.
     """
     args = list(sys.argv[1:] if argv is None else argv)
+    _coerce.install()  # plain option values convert without pydantic (~0.2 s a command)
     if sys.stdout is None:  # started with stdout closed (`alliance brief >&-`): writing to it is a write error
         sys.stdout = _ClosedStdout()
     with _signals() as received:
