@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import json
+import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
@@ -149,3 +151,37 @@ def test_engine_names_are_checked(monkeypatch: pytest.MonkeyPatch) -> None:
         eum_rounds(x, c, s, 1, engine="numba")
     monkeypatch.setenv("ALLIANCE_EUM_ENGINE", "auto")
     assert_allclose(eum_rounds(x, c, s, 1)[1], 1.0)  # falls back to NumPy
+
+
+_NUMBA_START = """
+import json, os, sys
+os.environ["ALLIANCE_EUM_ENGINE"] = "numba"
+from alliance.negotiation.schema import load_scenario
+from alliance.negotiation.models import eum
+from alliance.negotiation.models.batch import batch_from_scenario
+out = eum.solve_batch(batch_from_scenario(load_scenario("hague-2025"), runs=1)).outcome
+linalg = "scipy.linalg" in sys.modules
+import numba
+import numpy as np
+
+dot = numba.njit(lambda a, b: np.dot(a, b))(np.arange(3.0), np.ones(3))
+print(json.dumps({"outcome": out.tolist(), "linalg": linalg, "dot": float(dot)}))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not eum_numba.available(), reason="no numba")
+def test_the_compiled_kernel_loads_without_scipy_linalg_and_numba_keeps_its_blas(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from alliance.negotiation.models import eum
+    from alliance.negotiation.models.batch import batch_from_scenario
+
+    res = subprocess.run([sys.executable, "-c", _NUMBA_START], capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    got = json.loads(res.stdout.strip().splitlines()[-1])
+    assert got["linalg"] is False  # numba's BLAS check did not load scipy.linalg ...
+    assert got["dot"] == 3.0  # ... and np.dot in numba code still compiles against the BLAS
+    monkeypatch.setenv("ALLIANCE_EUM_ENGINE", "numpy")
+    numpy_engine = eum.solve_batch(batch_from_scenario(load_scenario("hague-2025"), runs=1))
+    assert_allclose(np.array(got["outcome"]), numpy_engine.outcome, atol=1e-9, rtol=0)

@@ -44,10 +44,37 @@ def _kernel() -> Any:
     """The compiled row kernel (compiled, or loaded from numba's on-disk cache, on first use)."""
     global _compiled
     if _compiled is None:
+        _import_numba_without_scipy_linalg()
         from alliance.negotiation.models import _eum_jit
 
         _compiled = _eum_jit.rows
     return _compiled
+
+
+def _import_numba_without_scipy_linalg() -> None:
+    """Import numba's NumPy support without the ~0.2-0.3 s of CPU of importing ``scipy.linalg``.
+
+    ``numba.np.arraymath`` checks at import whether a BLAS is there (for ``np.dot``) by importing
+    ``scipy.linalg.cython_blas``, which loads all of ``scipy.linalg``; our kernel uses no BLAS. The check is made to
+    fail for the duration of that import only, and its answer then set to what it would have been (scipy is one of
+    our dependencies, so the BLAS is there): numba code that uses ``np.dot`` later still compiles against it, and
+    imports ``scipy.linalg`` when it does (``numba.np.linalg.ensure_blas``). Nothing is done once numba's NumPy
+    support is loaded.
+    """
+    import sys
+
+    if "numba.np.arraymath" in sys.modules:
+        return
+    key = "scipy.linalg.cython_blas"
+    blocked = key not in sys.modules
+    if blocked:
+        sys.modules[key] = None  # type: ignore[assignment]  # an import of it now fails at once
+    try:
+        import numba.np.arraymath as arraymath
+    finally:
+        if blocked and sys.modules.get(key, 0) is None:
+            del sys.modules[key]
+    arraymath._HAVE_BLAS = importlib.util.find_spec("scipy") is not None
 
 
 def run_rows(
