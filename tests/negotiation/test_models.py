@@ -360,3 +360,27 @@ def test_nash_qmv_needing_every_voter_is_the_unanimity_solution(sc: Scenario) ->
     # without bounds or a chair, a threshold of every voter makes W(d) the unanimity set and every r_i = |d - x_i|
     unanimous = replace(sc, rule=DecisionRule("qmv", count_threshold=1.0))
     assert_allclose(nash.solve(unanimous).outcome, nash.solve(sc).outcome, rtol=1e-9, atol=1e-7)
+
+
+_LAZY = """
+import json, sys
+import alliance.negotiation.models as models
+loaded = lambda: sorted(n for n, m in models.MODEL_MODULES.items() if m in sys.modules)
+at_import = loaded()
+models.get_model("choice")
+one = loaded()
+print(json.dumps({"at_import": at_import, "one": one, "names": models.model_names()}))
+"""
+
+
+def test_models_load_on_first_use_and_keep_their_order() -> None:
+    import json
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-c", _LAZY], capture_output=True, text=True, timeout=300, check=True)
+    got = json.loads(res.stdout.strip().splitlines()[-1])
+    assert got["at_import"] == []
+    assert "choice" in got["one"] and "eum" not in got["one"]
+    assert got["names"] == [n for n in models.MODEL_MODULES if n in got["names"]]
+    assert len(got["names"]) == len(models.MODEL_MODULES) - len(models.UNAVAILABLE)

@@ -40,9 +40,9 @@ MODEL_MODULES: dict[str, str] = {
     "synthesis": "alliance.negotiation.models.synthesis",
 }
 
-#: Available models: name -> solver (filled from MODEL_MODULES on import, and by :func:`register`).
+#: Available models: name -> solver (filled from MODEL_MODULES on first use, and by :func:`register`).
 MODELS: dict[str, SolverFn] = {}
-#: Declared models that could not be imported: name -> reason.
+#: Declared models that could not be imported: name -> reason (complete once :func:`model_names` has run).
 UNAVAILABLE: dict[str, str] = {}
 
 
@@ -52,9 +52,12 @@ def register(name: str, solver: SolverFn) -> None:
     UNAVAILABLE.pop(name, None)
 
 
-def _load() -> None:
+def _load(only: str | None = None) -> None:
+    """Import the declared models (or only the one named) into :data:`MODELS`, noting in :data:`UNAVAILABLE` why
+    one cannot be imported. Models load on first use, not when this package is imported: a command that runs one
+    model does not import the other ten (``alliance backtest ... --model compromise``)."""
     for name, module in MODEL_MODULES.items():
-        if name in MODELS:
+        if name in MODELS or (only is not None and name != only):
             continue
         try:
             mod = importlib.import_module(module)
@@ -77,7 +80,7 @@ def _load() -> None:
 def model_names() -> list[str]:
     """Names of the available models, in registry order."""
     _load()
-    return list(MODELS)
+    return [n for n in MODEL_MODULES if n in MODELS] + [n for n in MODELS if n not in MODEL_MODULES]
 
 
 def get_model(name: str) -> SolverFn:
@@ -86,12 +89,14 @@ def get_model(name: str) -> SolverFn:
     Raises:
         BadInput: unknown name (listing the valid ones) or a declared model that is not available.
     """
-    _load()
+    if name not in MODELS:
+        _load(name if name in MODEL_MODULES else None)
     if name in MODELS:
         return MODELS[name]
+    valid = ", ".join(model_names())
     if name in UNAVAILABLE:
-        raise BadInput(f"model {name!r} is not available ({UNAVAILABLE[name]}); available: {', '.join(MODELS)}")
-    raise BadInput(f"unknown model {name!r}; valid: {', '.join(MODELS)}")
+        raise BadInput(f"model {name!r} is not available ({UNAVAILABLE[name]}); available: {valid}")
+    raise BadInput(f"unknown model {name!r}; valid: {valid}")
 
 
 def model_module(name: str) -> ModuleType | None:
@@ -100,5 +105,3 @@ def model_module(name: str) -> ModuleType | None:
     mod = getattr(fn, "__module__", None)
     return importlib.import_module(mod) if mod else None
 
-
-_load()
