@@ -325,7 +325,7 @@ def project(
         method: ``model``, ``persistence`` or ``trend``; default :func:`default_method`.
     """
     s = load_scenario(scenario).with_overrides(until=until, runs=runs, seed=seed)
-    method = method or default_method()
+    method = default_method() if method is None else method
     if method not in METHODS:
         raise BadInput(f"unknown projection method {excerpt(method)}; valid: {', '.join(METHODS)}")
     panel = load_panel()

@@ -33,6 +33,7 @@ __all__ = [
     "MAX_SCALE",
     "check_rounds",
     "check_scenario",
+    "names_text",
     "size_errors",
 ]
 
@@ -55,6 +56,14 @@ def check_rounds(rounds: object, what: str = "rounds", low: int = 0) -> int:
     if not low <= int(rounds) <= MAX_ROUNDS:
         raise BadInput(f"{what} {int(rounds)}: must be between {low} and {MAX_ROUNDS}")
     return int(rounds)
+
+
+def names_text(names: object, limit: int = 20) -> str:
+    """Names as listed in a message: each cut to 30 characters, at most ``limit`` of them."""
+    items = [str(n) if len(str(n)) <= 30 else str(n)[:27] + "..." for n in names]  # type: ignore[attr-defined]
+    if not items:
+        return "(none declared)"
+    return ", ".join(items[:limit]) + (f", ... ({len(items)} in all)" if len(items) > limit else "")
 
 
 def size_errors(n_actors: int, n_issues: int) -> list[str]:
@@ -153,7 +162,7 @@ def check_scenario(scenario: object) -> None:
         for issue, pos in a.positions.items():
             q = f"{p}.positions.{issue}"
             if issue not in scales:
-                errs.append(f"{q}: unknown issue; valid: {', '.join(scales) or '(none declared)'}")
+                errs.append(f"{q}: unknown issue; valid: {names_text(scales)}")
                 continue
             if pos is None or (isinstance(pos, float) and math.isnan(pos)):
                 continue  # not taking part
@@ -177,7 +186,7 @@ def check_scenario(scenario: object) -> None:
             if v is not None and not (_number(v) is not None and 0.0 < float(v) <= 1.0):
                 errs.append(f"rule.{key}: must be a share between 0 and 1, got {excerpt(v)}")
     if scenario.chair is not None and scenario.chair not in names:
-        errs.append(f"chair: unknown actor {excerpt(scenario.chair)}; valid: {', '.join(sorted(names)[:20])}")
+        errs.append(f"chair: unknown actor {excerpt(scenario.chair)}; valid: {names_text(sorted(names))}")
     if errs:
         listed = "; ".join(errs[:_MAX_SHOWN])
         more = f" (and {len(errs) - _MAX_SHOWN} more)" if len(errs) > _MAX_SHOWN else ""

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from alliance.bundled import Bundled, looks_like_path
 from alliance.errors import BadInput, excerpt
 from alliance.io import atomic_write, parse_text, read_user_file, validation_lines
-from alliance.negotiation.limits import MAX_CAPABILITY, MAX_SCALE, check_scenario, size_errors
+from alliance.negotiation.limits import MAX_CAPABILITY, MAX_SCALE, check_scenario, names_text, size_errors
 from alliance.negotiation.scenario import Actor, DecisionRule, Issue, Scenario
 from alliance.negotiation.tables import NAME_RE, frame_to_dict, scenario_frame
 from alliance.negotiation.uncertainty import (
@@ -232,7 +232,7 @@ def _check(m: ScenarioModel) -> list[str]:
         for issue, ai in a.issues.items():
             q = f"{p}.issues.{issue}"
             if issue not in scales:
-                errs.append(f"{q}: unknown issue; valid: {', '.join(scales) or '(none declared)'}")
+                errs.append(f"{q}: unknown issue; valid: {names_text(scales)}")
                 continue
             lo, hi = scales[issue]
             rng = f"must be between {_num(lo)} and {_num(hi)}"
@@ -247,7 +247,7 @@ def _check(m: ScenarioModel) -> list[str]:
                 elif b0 > b1:
                     errs.append(f"{q}.bounds: lower bound {_num(b0)} exceeds upper bound {_num(b1)}")
     if m.chair is not None and m.chair not in names:
-        errs.append(f"chair: unknown actor {excerpt(m.chair)}; valid: {', '.join(sorted(names)[:20])}")
+        errs.append(f"chair: unknown actor {excerpt(m.chair)}; valid: {names_text(sorted(names))}")
     if len(chairs) > 1:
         errs.append(f"actors: more than one actor has chair: true ({', '.join(chairs)})")
     if chairs and m.chair is not None and chairs[0] != m.chair:
@@ -508,11 +508,17 @@ def scenario_catalog() -> pd.DataFrame:
 
 
 def _load_table(path: Path) -> Scenario:
+    import warnings
+
     sep = "\t" if path.suffix.lower() == ".tsv" else ","
     try:
-        df = pd.read_csv(path, sep=sep)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        msg = " ".join(str(exc).split())
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)  # a row longer than the header
+            df = pd.read_csv(path, sep=sep, index_col=False)
+    except pd.errors.ParserWarning:
+        raise BadInput(f"invalid scenario table {path}: a row has more fields than the header") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        msg = excerpt(" ".join(str(exc).split()), 200).strip("'")
         raise BadInput(f"{path}: cannot read table: {msg}") from None
     return scenario_from_frame(df, name=path.stem, source=str(path))
 
