@@ -166,7 +166,7 @@ def run(path: Path, tests: str, per_mutant: float = 120.0) -> dict[str, object]:
 
     signal.signal(signal.SIGALRM, alarm)
     source = path.read_text(encoding="utf-8")
-    killed, survived, errors = 0, [], 0
+    killed, survived, errors, skipped = 0, [], 0, 0
     start = time.perf_counter()
     all_mutants = list(mutants(source))
     for m in all_mutants:
@@ -178,13 +178,28 @@ def run(path: Path, tests: str, per_mutant: float = 120.0) -> dict[str, object]:
             killed += 1
             continue
         changed = _functions(ns, module_name)
+        applied = False
         for k, f in originals.items():
-            if k in changed:  # the body and the defaults (a mutated default lives outside __code__)
-                f.__code__ = changed[k].__code__
-                f.__defaults__, f.__kwdefaults__ = changed[k].__defaults__, changed[k].__kwdefaults__
+            new_f = changed.get(k)
+            if new_f is None:
+                continue
+            differs = (new_f.__code__.co_code, new_f.__code__.co_consts, new_f.__defaults__, new_f.__kwdefaults__) != (
+                f.__code__.co_code, f.__code__.co_consts, f.__defaults__, f.__kwdefaults__)  # fmt: skip
+            try:  # the body and the defaults (a mutated default lives outside __code__)
+                f.__code__ = new_f.__code__
+                f.__defaults__, f.__kwdefaults__ = new_f.__defaults__, new_f.__kwdefaults__
+                applied |= differs
+            except ValueError:  # a closure whose cells differ (a method using super()): cannot swap in place
+                pass
         for k, v in ns.items():  # module constants: only those of a plain type
             if k in saved_globals and isinstance(v, int | float | bool | str | tuple) and not k.startswith("__"):
+                applied |= v != saved_globals[k]
                 setattr(module, k, v)
+        if not applied:
+            skipped += 1
+            for k, f in originals.items():
+                f.__code__, f.__defaults__, f.__kwdefaults__ = saved_code[k]
+            continue
         for obj in vars(module).values():  # memoised functions must not answer from the last mutant's cache
             if hasattr(obj, "cache_clear") and getattr(obj, "__module__", None) == module_name:
                 obj.cache_clear()
@@ -211,10 +226,11 @@ def run(path: Path, tests: str, per_mutant: float = 120.0) -> dict[str, object]:
     return {
         "module": str(path),
         "tests": tests,
-        "mutants": len(all_mutants),
+        "mutants": len(all_mutants) - skipped,
         "killed": killed,
         "survived": len(survived),
         "not_compiling": errors,
+        "not_applied": skipped,
         "seconds": round(time.perf_counter() - start),
         "survivors": survived,
     }
@@ -228,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     res = run(args.module, args.tests)
     print(f"{res['module']}: {res['mutants']} mutants, {res['killed']} killed, {res['survived']} survived "
-          f"({res['seconds']} s)")  # fmt: skip
+          f"({res['not_applied']} not applied: in a closure or a constant read at import; {res['seconds']} s)")  # fmt: skip
     for s in res["survivors"]:  # type: ignore[attr-defined]
         print(f"  line {s['line']}: {s['mutation']}")
     if args.json is not None:

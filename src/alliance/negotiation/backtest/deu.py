@@ -44,6 +44,7 @@ import csv
 import functools
 import io
 import math
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from alliance.errors import BadInput, one_of
+from alliance.errors import BadInput, excerpt, one_of
 from alliance.negotiation.models.batch import Batch
 from alliance.negotiation.scenario import Actor, DecisionRule, Issue, Scenario
 
@@ -151,6 +152,8 @@ class DEUBatch:
 
 def _read_text(path_or_name: str | Path) -> tuple[str, str]:
     """The file's text and a label for messages; the embedded name reads the packaged table."""
+    if not isinstance(path_or_name, str | os.PathLike):
+        raise BadInput(f"DEU file: expected a path or {EMBEDDED!r}, got {excerpt(path_or_name)}")
     if str(path_or_name) == EMBEDDED:
         from alliance.data import table_bytes
 
