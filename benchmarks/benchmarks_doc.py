@@ -66,6 +66,39 @@ def _before_after(res: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _third_round() -> list[str]:
+    """The third round's before/after, both sides interleaved in one run (benchmarks/before_after.py)."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "data" / "benchmarks-before-after.json"
+    if not path.exists():
+        return []
+    ba = json.loads(path.read_text(encoding="utf-8"))
+    comp = ba["compromise_runs_per_s"]
+    lines = [
+        "",
+        "## Before and after the third round (interleaved)",
+        "",
+        f"`python benchmarks/before_after.py --write`: the code of commit {ba['before_commit']} and of "
+        f"{ba['now_commit']}, run alternately in the same environment ({ba['repeat']} fresh processes each, CPU "
+        f"medians; load average {ba['load_average']:.1f}), so the machine's load falls on both alike. `python -c "
+        f"pass`: {ba['python_c_pass']['now']:.3f} s.",
+        "",
+        "| what | before | now | |",
+        "|---|---:|---:|---:|",
+    ]
+    for c in ba["commands"]:
+        lines.append(
+            f"| `{c['command']}` (CPU) | {c['before']:.2f} s | {c['now']:.2f} s | {c['now'] / c['before'] - 1:+.0%} |"
+        )
+    lines.append(
+        f"| compromise, batch of 200,000 | {comp['before']:,.0f} runs/s | {comp['now']:,.0f} runs/s | "
+        f"{comp['now'] / comp['before']:.1f}x |"
+    )
+    return lines
+
+
 def _ok(flag: bool) -> str:
     return "met" if flag else "**not met**"
 
@@ -155,15 +188,18 @@ def _notes(res: dict[str, Any]) -> list[str]:
         out.append(
             f"- `negotiate --model all` ({neg['cpu']:.2f} s CPU): starting Python with pandas, NumPy, Typer and Rich, "
             "loading and validating the scenario, then a forecast per model, each with its 99 perturbed variants in "
-            "one batch (`synthesis` too: one batch call per member). Measured in one process (CPU): imports 0.45 s, "
-            "the scenario 0.18 s, eum 0.7 s (of which loading numba and its cached kernel "
-            f"{res.get('numba', {}).get('cached', float('nan')):.2f} s; its variants and the synthesis's then take "
-            "0.1 s: in the NumPy kernel each would take 0.6 s), exchange 0.22 s, ensemble 0.18 s, synthesis 0.11 s, "
-            "choice and consensus 0.09 s each, the rest under 0.04 s. Without loading numba the EUM's two batches "
-            "would cost as much as loading it once. `simulate`, `brief` and `backtest` spend most of their time "
-            "importing pandas, NumPy, Typer (which builds a pydantic adapter per option) and Rich "
-            "(`python -X importtime`); `backtest deu-calibration` itself takes 0.02 s and loading the DEU half "
-            "0.07 s."
+            "one batch (`synthesis` too: one batch call per member). Measured in one process in the third round "
+            "(CPU, machine loaded): imports of the command line with pandas 0.45 s; the scenario 0.15 s (of which "
+            "parsing and validating 0.03 s, the rest importing pydantic and PyYAML); eum 0.45-0.55 s (loading numba "
+            "and its cached kernel about 0.3 s now that `scipy.linalg` is not imported, the forecast and its 99 "
+            "variants 0.15 s: the NumPy kernel would take about 0.6 s); exchange 0.17 s, ensemble 0.14 s, synthesis "
+            "0.11 s (their batch kernels on 100 runs); choice 0.17-0.24 s, almost all importing `scipy.special` for "
+            "the normal CDF (the model itself 0.015 s); the rest under 0.04 s each. The 1.5 s target would need "
+            "pandas and pydantic out of the command's path and the exchange, ensemble and synthesis batches several "
+            "times faster. `simulate`, `brief` and `backtest` spend most of their time importing pandas (about 0.35 "
+            "s), NumPy (0.12 s), Typer and Rich (`python -X importtime`); Typer no longer builds a pydantic adapter "
+            "per option (alliance.cli._coerce); `backtest deu-calibration` itself takes 0.02 s and loading the DEU "
+            "half 0.07 s."
         )
     return out
 
@@ -192,6 +228,7 @@ def render_doc(res: dict[str, Any]) -> str:
         "EUM engine, measured in the same run, is the load-independent comparison.",
         "",
         *_before_after(res),
+        *_third_round(),
         "",
         "## Models: one run and a batch",
         "",
