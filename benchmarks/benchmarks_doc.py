@@ -32,7 +32,7 @@ BEFORE = {
 
 
 def _before_after(res: dict[str, Any]) -> list[str]:
-    """The figures issue 9's second round worked on, before (round 1) and now."""
+    """The figures issue 9's second and third rounds worked on, before (round 1) and now."""
     lines = ["| what | round 1 | now |", "|---|---:|---:|"]
     for label, key, fmt in (
         ("eum, numba engine", "EUM batch, numba engine (runs/s)", "{:,.0f} runs/s"),
@@ -82,8 +82,9 @@ def _third_round() -> list[str]:
         "",
         f"`python benchmarks/before_after.py --write`: the code of commit {ba['before_commit']} and of "
         f"{ba['now_commit']}, run alternately in the same environment ({ba['repeat']} fresh processes each, CPU "
-        f"medians; load average {ba['load_average']:.1f}), so the machine's load falls on both alike. `python -c "
-        f"pass`: {ba['python_c_pass']['now']:.3f} s.",
+        f"medians; load average {ba['load_average']:.1f}), so the machine's load falls on both alike: read the "
+        "differences, not the absolute times (which move with the load; the targets table above comes from "
+        f"`run.py`). `python -c pass`: {ba['python_c_pass']['now']:.3f} s.",
         "",
         "| what | before | now | |",
         "|---|---:|---:|---:|",
@@ -220,12 +221,13 @@ def render_doc(res: dict[str, Any]) -> str:
         "",
         *_targets(res),
         "",
-        "## Before and after the second round",
+        "## Against the first round",
         "",
         "Round 1's figures (commit bd11d73) beside this run's. The machine's load differs between the two runs: "
-        "code that did not change (the compromise and NumPy EUM kernels, `simulate`) measured 1.3-1.6x slower in "
-        "this run, so differences within about 30-50% are not significant; the ratio of the numba to the NumPy "
-        "EUM engine, measured in the same run, is the load-independent comparison.",
+        "code that did not change (the NumPy EUM kernel) measured 1.3-1.6x slower in the second and third rounds' "
+        "runs, so differences within about 30-50% are not significant; the ratio of the numba to the NumPy EUM "
+        "engine, measured in the same run, is the load-independent comparison, and for the third round the "
+        "interleaved table below.",
         "",
         *_before_after(res),
         *_third_round(),

@@ -104,4 +104,3 @@ def model_module(name: str) -> ModuleType | None:
     fn = get_model(name)
     mod = getattr(fn, "__module__", None)
     return importlib.import_module(mod) if mod else None
-
