@@ -80,11 +80,13 @@ def data_hashes() -> dict[str, str]:
 class SweepStore:
     """An open store (a DuckDB connection). Use :meth:`create` or :meth:`open`; close it (or use ``with``)."""
 
-    def __init__(self, con: Any, path: str) -> None:
+    def __init__(self, con: Any, path: str, *, write: bool = True) -> None:
         self.con = con
         self.path = path
         con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         con.execute("SET preserve_insertion_order = false")
+        if write:  # one writer thread: inserts gain little from more, and each thread holds its own buffers
+            con.execute("SET threads = 1")
 
     # -- opening -------------------------------------------------------------------------------------------------
     @classmethod
@@ -153,7 +155,7 @@ class SweepStore:
         if not {"meta", "runs", "chunks", "inputs"} <= tables:
             con.close()
             raise BadInput(f"{target!r} is a DuckDB file but not a sweep store (tables meta, runs, chunks, inputs)")
-        return cls(con, target)
+        return cls(con, target, write=write)
 
     def close(self) -> None:
         if self.con is not None:
