@@ -166,6 +166,8 @@ def render(res: dict[str, Any]) -> str:
               f"{mil['runs'] / mil['cpu_s']:,.0f} runs/s of CPU) including planning and the analysis; peak memory "
               f"(max RSS of the process) **{mil['max_rss_mib']:,.0f} MiB** (target < 1 GiB: "
               f"{'met' if mil['max_rss_mib'] < 1024 else 'not met'}); store {mil['store_mib']:,.0f} MiB on disk."]  # fmt: skip
+    if mil.get("note"):
+        lines += ["", mil["note"]]
     d = res["dask"]
     lines += ["", f"### Local Dask workers ({d['model']}, {d['runs']:,} runs, chunks of {d['chunk_size']})", "",
               "| executor | runs/s (wall) | call (wall) |", "|---|---:|---:|"]  # fmt: skip
