@@ -557,12 +557,14 @@ def output_cases(tmp: Path) -> Iterator[Case]:
     old.write_text("old content\n", encoding="utf-8")
     yield Case("output", "--output over an old file, --plot fails", ["simulate", "--runs", "20", "--output", str(old), "--plot",
                str(folder / "adir.png")], expect=BAD, watch=[old])  # fmt: skip
+    old2 = folder / "old2.csv"  # a file of its own: cases run at the same time
+    old2.write_text("old content\n", encoding="utf-8")
     yield Case(
         "output",
         "--output over an old file",
-        ["simulate", "--runs", "20", "--output", str(old)],
+        ["simulate", "--runs", "20", "--output", str(old2)],
         expect=OK,
-        watch=[old],
+        watch=[old2],
     )
     for cmd in (
         ["brief"],

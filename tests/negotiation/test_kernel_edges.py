@@ -73,3 +73,9 @@ def test_the_median_of_exactly_half_the_weight_is_the_midpoint_at_any_scale(scal
     pos = np.array([[[10.0], [20.0], [40.0]]])
     w = np.array([[[0.1], [0.2], [0.3]]]) * scale
     assert median_kernel(pos, w)[0, 0] == pytest.approx(30.0)
+
+
+def test_small_positive_weights_get_no_zero_weight_note() -> None:
+    res = compromise.solve(_scenario((0.1, 0.1, 0.1)))  # weights on a sum to 0.6: small, not zero
+    assert res.notes == {}
+    assert res.outcome[0] == pytest.approx((0.1 * 20 + 0.3 * 80 + 0.2 * 50) / 0.6)

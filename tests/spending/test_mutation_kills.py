@@ -96,3 +96,21 @@ def test_the_olson_zeckhauser_trend_is_last_minus_first() -> None:
     assert np.isnan(short["slope_per_year"])  # fewer than three years: no slope
     three = olson_zeckhauser(years=[2014, 2015, 2016]).attrs["trend"]
     assert not np.isnan(three["slope_per_year"])
+
+
+def test_burden_shares_from_the_table() -> None:
+    raw = _table(2024)
+    s = alliance.burden_shares(year=2024)
+    by = s.set_index("iso3")
+    spend = raw["usd_current_million"].reindex(by.index)
+    gdp = spend * 100.0 / raw["pct_gdp"].reindex(by.index)
+    np.testing.assert_allclose(by["gdp_usd_million"], gdp)
+    np.testing.assert_allclose(by["spending_share_pct"], 100.0 * spend / spend.sum())
+    np.testing.assert_allclose(by["share_ratio"], (spend / spend.sum()) / (gdp / gdp.sum()))
+    assert list(s["spending_share_pct"]) == sorted(s["spending_share_pct"], reverse=True)
+    summary = s.attrs["summary"]
+    assert summary["nato_us_share_pct"] + summary["nato_europe_canada_share_pct"] == pytest.approx(100.0)
+    assert summary["us_share_pct"] == pytest.approx(float(by.loc["USA", "spending_share_pct"]))
+    two = alliance.burden_shares(year=2024, countries=["POL", "USA"]).set_index("iso3")
+    assert sorted(two.index) == ["POL", "USA"]  # shares stay shares of the whole alliance
+    np.testing.assert_allclose(two["spending_share_pct"], by.loc[two.index, "spending_share_pct"])
