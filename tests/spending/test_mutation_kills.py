@@ -114,3 +114,43 @@ def test_burden_shares_from_the_table() -> None:
     two = alliance.burden_shares(year=2024, countries=["POL", "USA"]).set_index("iso3")
     assert sorted(two.index) == ["POL", "USA"]  # shares stay shares of the whole alliance
     np.testing.assert_allclose(two["spending_share_pct"], by.loc[two.index, "spending_share_pct"])
+
+
+def test_the_documented_defaults_and_columns() -> None:
+    m = alliance.meets_target(year=2024)
+    assert m.attrs["target"] == 2.0 and (m["target"] == 2.0).all()
+    assert list(m.columns) == ["iso3", "country", "year", "edition", "pct_gdp", "target", "meets_target",
+                               "gap_pct_gdp", "is_estimate"]  # fmt: skip
+    assert list(m["pct_gdp"]) == sorted(m["pct_gdp"], reverse=True)
+    assert alliance.count_meeting(year=2024) == (int(m["meets_target"].sum()), len(m))
+    g = alliance.gap_to_target(year=2025)
+    assert (g["target"] == 3.5).all()
+    assert list(g.columns) == ["iso3", "country", "year", "edition", "pct_gdp", "target", "gap_pct_gdp",
+                               "gdp_usd_current_million", "spending_usd_current_million", "gap_usd_current_million",
+                               "is_estimate", "is_total"]  # fmt: skip
+    assert list(g.index) == list(range(len(g)))
+    r = alliance.spending.ranking(year=2024)
+    assert list(r.columns) == ["rank", "iso3", "country", "year", "edition", "pct_gdp", "is_estimate", "meets_2",
+                               "meets_3_5", "meets_5"]  # fmt: skip
+    assert list(alliance.spending.ranking(3.5, year=2024).columns)[-1] == "meets_3_5"
+    with pytest.raises(BadInput, match="targets: an empty list"):
+        alliance.spending.ranking([], year=2024)
+
+
+def test_a_selected_total_counts_the_allies_below_the_target() -> None:
+    g = alliance.gap_to_target(3.5, year=2025, countries=["POL", "USA", "ESP"])
+    total = g[g["is_total"]].iloc[0]
+    assert total["country"] == "Selected total" and g.attrs["total"]["n_allies"] == 3
+    assert g.attrs["total"]["n_below"] == int((g.loc[~g["is_total"], "gap_pct_gdp"] > 0).sum()) == 2
+    assert alliance.gap_to_target(3.5, year=2025).iloc[-1]["country"] == "NATO total"
+
+
+def test_burden_summary_rows_against_nato_aggregates() -> None:
+    s = alliance.spending.burden_summary(year=2024).set_index("metric")
+    assert list(s.columns[:3]) == ["year", "edition", "prices"]
+    us = s.loc["us_usd_million"]
+    shares = alliance.burden_shares(year=2024).attrs["summary"]
+    assert us["computed"] == pytest.approx(shares["us_usd_million"])
+    assert us["nato_aggregate"] == pytest.approx(
+        shares["nato_total_usd_million"] - shares["nato_europe_canada_usd_million"]
+    )

@@ -187,6 +187,8 @@ def test_a_running_dask_scheduler_by_address(tmp_path: Path) -> None:
                                   silence_logs=logging.ERROR) as cluster:  # fmt: skip
         a, b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
         sweep("hague-2025", 300, models=MODELS, seed=6, store=a, chunk_size=100)
-        res = sweep("hague-2025", 300, models=MODELS, seed=6, store=b, chunk_size=100, scheduler=cluster.scheduler_address)
+        res = sweep(
+            "hague-2025", 300, models=MODELS, seed=6, store=b, chunk_size=100, scheduler=cluster.scheduler_address
+        )
         assert res.meta["executors"][0].startswith("dask (tcp://")
     pd.testing.assert_frame_equal(_rows(a), _rows(b))

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from alliance import data
+from alliance.errors import BadInput
 from alliance.spending._base import check_target, core_note, coverage_note, members, resolve_countries, select, stamp
 
 __all__ = ["count_meeting", "count_text", "gap_to_target", "meets_target", "other_editions", "ranking", "target_column"]
@@ -139,7 +140,7 @@ def count_meeting(
 
 
 def ranking(
-    targets: Sequence[float] = (2.0, 3.5, 5.0),
+    targets: Sequence[float] | float = (2.0, 3.5, 5.0),
     *,
     edition: int | str | None = None,
     year: int | None = None,
@@ -151,8 +152,12 @@ def ranking(
         ``rank, iso3, country, year, edition, pct_gdp, is_estimate, meets_2, meets_3_5, meets_5`` (one
         ``meets_*`` column per target, see :func:`target_column`); ``attrs["targets"]`` lists the targets.
     """
+    if isinstance(targets, int | float | str):
+        targets = [targets]  # one target
     tgts = [check_target(t) for t in targets]
-    base = meets_target(tgts[0] if tgts else 2.0, edition=edition, year=year, countries=countries)
+    if not tgts:
+        raise BadInput("targets: an empty list; give at least one target (% of GDP), e.g. [2, 3.5, 5]")
+    base = meets_target(tgts[0], edition=edition, year=year, countries=countries)
     out = base[["iso3", "country", "year", "edition", "pct_gdp", "is_estimate"]].copy()
     out.insert(0, "rank", out["pct_gdp"].rank(method="min", ascending=False).astype("int64"))
     for t in tgts:
